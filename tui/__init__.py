@@ -1,0 +1,3 @@
+"""margin: a terminal reader and annotator."""
+
+__version__ = "0.1.0"
