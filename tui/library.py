@@ -1,0 +1,114 @@
+"""Bringing documents into the store: first import, unchanged re-import, and re-anchoring on change.
+
+Shared by `margin import`, `margin PATH` and the library screen, so that every way in behaves alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tui.anchoring import resolve
+from tui.document import SUPPORTED_SUFFIXES, LoadResult, load_bytes, load_path
+from tui.model import Anchor, Document, Resolution
+from tui.store import Store
+
+Action = Literal["added", "unchanged", "updated", "duplicate"]
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What one import did. `statuses` counts the re-anchored annotations by status."""
+
+    document_id: int
+    title: str
+    action: Action
+    removed: list[str] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """One human line, e.g. `#3 "Title": updated; 12 anchored, 2 moved, 1 orphan`."""
+        head = f'#{self.document_id} "{self.title}"'
+        if self.action == "added":
+            return f"{head}: imported"
+        if self.action == "unchanged":
+            return f"{head}: unchanged"
+        if self.action == "duplicate":
+            return f"{head}: already imported (same text), skipped"
+        order = ("anchored", "moved", "needs-review", "ambiguous", "orphan")
+        parts = [f"{self.statuses[s]} {s}" for s in order if self.statuses[s]]
+        detail = "; " + ", ".join(parts) if parts else "; no annotations"
+        return f"{head}: text changed, updated{detail}"
+
+
+def reanchor(document: Document, store: Store) -> dict[int, Resolution]:
+    """Resolve every annotation of the stored document `document.id` in `document.text`."""
+    assert document.id is not None
+    sha = document.sha256
+    moves: dict[int, Resolution] = {}
+    for ann in store.annotations_for(document.id):
+        anchor = Anchor(ann.start, ann.end, ann.exact, ann.prefix, ann.suffix, "")
+        moves[ann.id] = resolve(document.text, anchor, text_sha256=sha)
+    return moves
+
+
+def store_loaded(store: Store, loaded: LoadResult, *, clean: bool) -> ImportReport:
+    """Put a loaded document into the store: add it, skip it, or replace its text and re-anchor."""
+    doc = loaded.document
+    if clean:
+        doc.metadata["cleaned"] = "yes"
+    existing = None
+    if doc.source and doc.source != "-":
+        existing = store.find_by_source(doc.source)
+    if existing is None:
+        twin = store.find_by_sha256(doc.sha256)
+        if twin is not None:
+            return ImportReport(twin.id, twin.title, "duplicate", loaded.removed)
+        added = store.add_document(doc)
+        assert added.id is not None
+        return ImportReport(added.id, added.title, "added", loaded.removed)
+    old = store.get_document(existing.id)
+    if old.sha256 == doc.sha256:
+        return ImportReport(old.id or existing.id, old.title, "unchanged", loaded.removed)
+    doc.id = existing.id
+    moves = reanchor(doc, store)
+    store.replace_text(doc, moves)
+    counts = Counter(r.status for r in moves.values())
+    return ImportReport(existing.id, doc.title, "updated", loaded.removed, counts)
+
+
+def import_file(
+    store: Store, path: Path, *, title: str | None = None, clean: bool | None = None
+) -> ImportReport:
+    """Import or re-import one file. `clean=None` keeps what the previous import of the path chose."""
+    if clean is None:
+        previous = store.find_by_source(str(path.resolve()))
+        clean = bool(previous and store.get_document(previous.id).metadata.get("cleaned"))
+    loaded = load_path(path, title=title, clean=clean)
+    return store_loaded(store, loaded, clean=clean)
+
+
+def import_stdin(
+    store: Store, data: bytes, *, title: str | None, clean: bool, fmt: str | None = None
+) -> ImportReport:
+    """Import text read from standard input."""
+    loaded = load_bytes(data, name="stdin", fmt=fmt, title=title, clean=clean, source="-")
+    return store_loaded(store, loaded, clean=clean)
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """Files to import: files as given, folders walked for supported files in sorted order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
+                    yield child
+        else:
+            yield path
