@@ -83,6 +83,15 @@ def resolve_doc(store: Store, ref: str) -> DocumentInfo:
     return candidates[0]
 
 
+def write_stdout(text: str) -> None:
+    """Write text exactly (click.echo would strip escape sequences that belong to the text)."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    stream = sys.stdout
+    stream.write(text)
+    stream.flush()
+
+
 def stdout_console() -> Any:
     """A rich console on stdout that styles only in a terminal and never interprets markup."""
     from rich.console import Console
@@ -172,7 +181,7 @@ def import_(
         if "-" in paths:
             if len(paths) > 1:
                 fail("- (standard input) cannot be combined with other paths")
-            data = click.get_binary_stream("stdin").read()
+            data = sys.stdin.buffer.read()
             report = import_stdin(store, data, title=title, clean=bool(clean), fmt=fmt)
             print_report(report)
             return
@@ -291,7 +300,7 @@ def show(ctx: click.Context, doc: str, plain: bool) -> None:
         annotations = store.annotations_for(document.id or 0)
     console = stdout_console()
     if plain or not console.is_terminal:
-        click.echo(document.text)
+        write_stdout(document.text)
         return
     console.print(styled_text(document, annotations))
 
@@ -506,7 +515,7 @@ def export(
         items = [(store.get_document(i), by_doc.get(i, [])) for i in wanted]
     text = run_export(fmt, items)
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        write_stdout(text)
         return
     write_atomically(output, text)
     count = sum(len(anns) for _, anns in items)

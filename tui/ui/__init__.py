@@ -1,0 +1,1 @@
+"""margin's Textual user interface. Only `margin open` imports this package (GUIDE 2)."""
