@@ -152,7 +152,7 @@ def resolve(text: str, anchor: Anchor, *, text_sha256: str | None = None) -> Res
             return Resolution("moved", perfect.start, perfect.end, perfect.score)
     resolver.add_exact_occurrences()
     ranked = resolver.rank()
-    result = _decide(ranked, anchor)
+    result = _decide(ranked, anchor, resolver.old_start)
     if ranked and _is_perfect(ranked[0]) and result.status in ("anchored", "moved"):
         return result
 
@@ -160,11 +160,11 @@ def resolve(text: str, anchor: Anchor, *, text_sha256: str | None = None) -> Res
     #    passes the bar.
     resolver.search_neighbourhood()
     ranked = resolver.rank()
-    result = _decide(ranked, anchor)
+    result = _decide(ranked, anchor, resolver.old_start)
     if result.status in ("anchored", "moved", "ambiguous"):
         return result
     if resolver.search_far():
-        result = _decide(resolver.rank(), anchor)
+        result = _decide(resolver.rank(), anchor, resolver.old_start)
     return result
 
 
@@ -198,9 +198,8 @@ def _clearly_nearer(best: Candidate, runner: Candidate, old_start: int) -> bool:
     return abs(best.start - old_start) * POSITION_FACTOR < abs(runner.start - old_start)
 
 
-def _decide(ranked: list[Candidate], anchor: Anchor) -> Resolution:
+def _decide(ranked: list[Candidate], anchor: Anchor, old_start: int) -> Resolution:
     """Turn ranked candidates into a Resolution (GUIDE 5, step 5)."""
-    old_start = max(anchor.start, 0)
     if not ranked:
         return Resolution("orphan", None, None, 0.0)
     best = ranked[0]
@@ -283,6 +282,7 @@ class _Resolver:
         return self.candidate(at + len(prefix), at + len(prefix) + self.m, 0)
 
     def search_neighbourhood(self) -> None:
+        """Add the approximate matches around the old position."""
         if self.max_errors == 0:
             return  # a one-letter quote has no approximate form beyond its exact occurrences
         # The search costs about len(region) * len(quote), so a long quote's neighbourhood
@@ -294,12 +294,11 @@ class _Resolver:
 
     def search_far(self) -> bool:
         """Search the rest of the text; False when there is nothing more to search."""
-        if self.max_errors == 0 or self.m < SHORT_QUOTE:
-            # A short quote found far away, edited and out of context, cannot be accepted.
-            return False
+        if self.max_errors == 0:
+            return False  # a quote of one letter has no approximate form to look for
         if self.scanned and self.scanned[0] == (0, self.n):
             return False
-        for lo, hi in _far_regions(self.text, self.exact, self.max_errors):
+        for lo, hi in _far_regions(self.text, self.anchor, self.max_errors):
             self._scan(lo, hi)
         return True
 
@@ -319,15 +318,11 @@ class _Resolver:
 
     # scoring
 
-    def context(self, start: int, end: int, shift: int = CONTEXT_SHIFT) -> tuple[float, float]:
-        return (
-            _prefix_similarity(self.text, start, self.anchor.prefix, shift),
-            _suffix_similarity(self.text, end, self.anchor.suffix, shift),
-        )
-
-    def candidate(self, start: int, end: int, errors: int, shift: int = CONTEXT_SHIFT) -> Candidate:
+    def candidate(self, start: int, end: int, errors: int) -> Candidate:
+        """Score text[start:end], which is `errors` edits away from the quote."""
         quote = max(0.0, 1.0 - errors / self.m)
-        prefix, suffix = self.context(start, end, shift)
+        prefix = _prefix_similarity(self.text, start, self.anchor.prefix, CONTEXT_SHIFT)
+        suffix = _suffix_similarity(self.text, end, self.anchor.suffix, CONTEXT_SHIFT)
         position = 1.0 - min(1.0, abs(start - self.old_start) / max(self.n, 1))
         return _candidate(start, end, errors, quote, prefix, suffix, position, self.m)
 
@@ -545,38 +540,60 @@ def _match_start(pattern: str, text: str, end: int, errors: int) -> tuple[int, i
     return end - best_len, best[0]
 
 
-def _far_regions(text: str, exact: str, max_errors: int) -> list[tuple[int, int]]:
-    """Regions of `text` that may hold a match of `exact` with quote similarity >= FAR_MIN_QUOTE.
+def _far_needles(anchor: Anchor) -> list[tuple[str, int, float]]:
+    """What the whole-text filter looks for: (needle, its offset from the quote's start, the
+    least similarity a block must reach to possibly hold an interesting match).
 
-    rapidfuzz's partial_ratio (the best Indel similarity of any window) is at least the
-    Levenshtein quote similarity of a match inside the window, so a block scoring below the cut
-    holds no such match. Quotes longer than FAR_PIECE are cut into pieces: the errors of a match
-    spread over the pieces, so at least one piece is as similar as the whole.
+    A long enough quote is looked for alone, at FAR_MIN_QUOTE. A quote longer than FAR_PIECE
+    is cut into pieces: the errors of a match spread over the pieces, so at least one piece is
+    as similar as the whole. A short quote is only accepted with quote >= 0.9 and one side of
+    context >= 0.8, so it is looked for together with each side of its context.
     """
-    m, n = len(exact), len(text)
+    exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
+    m = len(exact)
+    if m < SHORT_QUOTE:
+        needles = []
+        quote_errors = (1 - ACCEPT_QUOTE) * m
+        for needle, offset, side in (
+            (prefix + exact, -len(prefix), prefix),
+            (exact + suffix, 0, suffix),
+        ):
+            if side:
+                errors = quote_errors + (1 - SHORT_CONTEXT) * len(side)
+                needles.append((needle, offset, 1 - errors / len(needle)))
+        return needles
     if m <= FAR_PIECE:
-        needles = [(exact, 0)]
-    else:
-        count = -(-m // FAR_PIECE)
-        size = -(-m // count)
-        needles = [(exact[i : i + size], i) for i in range(0, m, size)]
-        if len(needles) > FAR_MAX_PIECES:
-            # Evenly spaced pieces only: a match whose errors all fall on these pieces is missed.
-            step = len(needles) / FAR_MAX_PIECES
-            needles = [needles[int(i * step)] for i in range(FAR_MAX_PIECES)]
-    cutoff = 100.0 * FAR_MIN_QUOTE - 1e-6
+        return [(exact, 0, FAR_MIN_QUOTE)]
+    count = -(-m // FAR_PIECE)
+    size = -(-m // count)
+    pieces = [(exact[i : i + size], i, FAR_MIN_QUOTE) for i in range(0, m, size)]
+    if len(pieces) > FAR_MAX_PIECES:
+        # Evenly spaced pieces only: a match whose errors all fall on these pieces is missed.
+        step = len(pieces) / FAR_MAX_PIECES
+        pieces = [pieces[int(i * step)] for i in range(FAR_MAX_PIECES)]
+    return pieces
+
+
+def _far_regions(text: str, anchor: Anchor, max_errors: int) -> list[tuple[int, int]]:
+    """Regions of `text` where a match worth scoring may end (see `_far_needles`).
+
+    rapidfuzz's partial_ratio (the best Indel similarity of any window as long as the needle)
+    is at least the Levenshtein similarity of a match inside the window, so a block scoring
+    below a needle's least similarity holds no such match.
+    """
+    m, n = len(anchor.exact), len(text)
     regions: list[tuple[int, int]] = []
-    for needle, offset in needles:
+    for needle, offset, least in _far_needles(anchor):
         size = len(needle)
         overlap = size + size // 2
+        cutoff = 100.0 * least - 1e-6
+        # where a match whose needle lies in a block may end, beyond the block's edges
+        before, after = offset + size + max_errors, m - offset + size + 2 * max_errors
         for block in range(0, n, FAR_BLOCK):
             block_end = min(n, block + FAR_BLOCK + overlap)
             hit = fuzz.partial_ratio_alignment(needle, text[block:block_end], score_cutoff=cutoff)
             if hit is not None:
-                # where a match whose piece lies in this block can end
-                lo = max(0, block - offset - max_errors)
-                hi = min(n, block_end - offset + m + 2 * max_errors)
-                regions.append((lo, hi))
+                regions.append((max(0, block - before), min(n, block_end + after)))
             if block_end == n:
                 break
     return _merge(regions)

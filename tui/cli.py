@@ -1,4 +1,4 @@
-"""The `margin` command line: a thin click layer over the document loaders, the store and the exporters.
+"""The `margin` command line: a thin click layer over the loaders, the store and the exporters.
 
 Only click is imported at module level, so `margin --help` and `margin list` start quickly; every
 command imports what it needs. `open` is the only command that imports Textual.
@@ -125,7 +125,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-@main.command()
+@main.command(short_help="Print the database (or config) path in use.")
 @click.option("--config", "what", flag_value="config", help="Print the config file path instead.")
 @click.option("--all", "what", flag_value="all", help="Print both, labelled.")
 @click.pass_context
@@ -143,7 +143,7 @@ def locate(ctx: click.Context, what: str | None) -> None:
         click.echo(str(db))
 
 
-@main.command("import")
+@main.command("import", short_help="Import files, folders or stdin (re-imports re-anchor).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--title", help="Title to use instead of the one found in the document.")
 @click.option(
@@ -161,7 +161,11 @@ def locate(ctx: click.Context, what: str | None) -> None:
 @click.pass_context
 @friendly_errors
 def import_(
-    ctx: click.Context, paths: tuple[str, ...], title: str | None, clean: bool | None, fmt: str | None
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    title: str | None,
+    clean: bool | None,
+    fmt: str | None,
 ) -> None:
     """Import documents: files, folders (every supported file in them), or - for standard input.
 
@@ -191,7 +195,9 @@ def import_(
         files = list(expand_paths([Path(p) for p in paths]))
         if not files:
             fail("no supported files found (" + ", ".join(paths) + ")")
-        for path, report in with_progress(files, lambda p: import_file(store, p, title=title, clean=clean)):
+        for path, report in with_progress(
+            files, lambda p: import_file(store, p, title=title, clean=clean)
+        ):
             if isinstance(report, DocumentError):
                 failures += 1
                 click.echo(f"skipped {path}: {report}", err=True)
@@ -233,11 +239,13 @@ def with_progress(files: list[Path], work: Callable[[Path], Any]) -> Iterator[tu
 def print_report(report: Any) -> None:
     """One line per document, then what --clean removed."""
     click.echo(report.summary())
+    if report.action not in ("added", "updated"):
+        return  # nothing was stored, so nothing was removed
     for line in report.removed:
         click.echo(f"  {line}")
 
 
-@main.command("list")
+@main.command("list", short_help="List documents with words, annotations, progress.")
 @click.pass_context
 @friendly_errors
 def list_(ctx: click.Context) -> None:
@@ -254,7 +262,7 @@ def list_(ctx: click.Context) -> None:
         ("id", "right"),
         ("title", "left"),
         ("words", "right"),
-        ("notes", "right"),
+        ("annotations", "right"),
         ("read", "right"),
         ("imported", "left"),
         ("last read", "left"),
@@ -285,7 +293,7 @@ def short_time(stamp: str) -> str:
         return stamp
 
 
-@main.command()
+@main.command(short_help="Print a document, highlights styled in a terminal.")
 @click.argument("doc")
 @click.option("--plain", is_flag=True, help="No styling, even in a terminal.")
 @click.pass_context
@@ -328,7 +336,9 @@ def styled_text(document: Document, annotations: Sequence[Annotation]) -> Any:
         if ann.start < pos:
             continue  # overlapping highlights: the earlier one is shown whole
         out.append(visible(document.text[pos : ann.start]))
-        out.append(visible(document.text[ann.start : ann.end]), style=backgrounds.get(ann.color, "reverse"))
+        out.append(
+            visible(document.text[ann.start : ann.end]), style=backgrounds.get(ann.color, "reverse")
+        )
         if ann.tags:
             out.append(" " + " ".join("#" + t for t in ann.tags), style="bold cyan")
         if ann.note:
@@ -338,11 +348,20 @@ def styled_text(document: Document, annotations: Sequence[Annotation]) -> Any:
     return out
 
 
-@main.command()
+@main.command(short_help="Highlight a passage by its quote; tag and note it.")
 @click.argument("doc")
-@click.option("--quote", "-q", required=True, help="The exact words to annotate, as they stand in the text.")
-@click.option("--occurrence", "-n", type=click.IntRange(min=1), help="Which occurrence, if the quote repeats (1 = first).")
-@click.option("--tag", "-t", "tags", multiple=True, help="Tag to apply (repeatable); new tags are created.")
+@click.option(
+    "--quote", "-q", required=True, help="The exact words to annotate, as they stand in the text."
+)
+@click.option(
+    "--occurrence",
+    "-n",
+    type=click.IntRange(min=1),
+    help="Which occurrence, if the quote repeats (1 = first).",
+)
+@click.option(
+    "--tag", "-t", "tags", multiple=True, help="Tag to apply (repeatable); new tags are created."
+)
 @click.option("--note", help="A note on the passage.")
 @click.option("--color", "-c", help="Highlight colour: yellow, green, blue, pink or purple.")
 @click.pass_context
@@ -413,7 +432,7 @@ def excerpt(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-@main.command()
+@main.command(short_help="List tags with quick keys and counts.")
 @click.pass_context
 @friendly_errors
 def tags(ctx: click.Context) -> None:
@@ -431,11 +450,13 @@ def tags(ctx: click.Context) -> None:
     table.add_column("uses", justify="right")
     table.add_column("description")
     for tag in rows:
-        table.add_row("" if tag.key is None else str(tag.key), tag.name, str(tag.count), tag.description)
+        table.add_row(
+            "" if tag.key is None else str(tag.key), tag.name, str(tag.count), tag.description
+        )
     stdout_console().print(table)
 
 
-@main.command()
+@main.command(short_help="Full-text search over quotes, notes and documents.")
 @click.argument("query")
 @click.option("--doc", "doc_ref", help="Search only this document.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
@@ -470,7 +491,7 @@ def search(ctx: click.Context, query: str, doc_ref: str | None, limit: int) -> N
         console.print(context)
 
 
-@main.command()
+@main.command(short_help="Export annotations as Markdown, W3C JSON or CSV.")
 @click.argument("docs", nargs=-1)
 @click.option(
     "--format",
@@ -479,8 +500,19 @@ def search(ctx: click.Context, query: str, doc_ref: str | None, limit: int) -> N
     type=click.Choice(FORMAT_CHOICES),
     help="md (Markdown), json (W3C Web Annotation) or csv. Default: from -o's suffix, else md.",
 )
-@click.option("--tag", "-t", "tag_filter", multiple=True, help="Only annotations with this tag (repeatable: any of them).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+@click.option(
+    "--tag",
+    "-t",
+    "tag_filter",
+    multiple=True,
+    help="Only annotations with this tag (repeatable: any of them).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of standard output.",
+)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.pass_context
 @friendly_errors
@@ -500,7 +532,9 @@ def export(
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"md": "md", "markdown": "md", "json": "json", "jsonld": "json", "csv": "csv"}.get(suffix, "md")
+        fmt = {"md": "md", "markdown": "md", "json": "json", "jsonld": "json", "csv": "csv"}.get(
+            suffix, "md"
+        )
     if output and output.exists() and not force:
         fail(f"{output} exists; use --force to overwrite it")
     with open_store(ctx, read_only=True) as store:

@@ -83,7 +83,7 @@ def store_loaded(store: Store, loaded: LoadResult, *, clean: bool) -> ImportRepo
 def import_file(
     store: Store, path: Path, *, title: str | None = None, clean: bool | None = None
 ) -> ImportReport:
-    """Import or re-import one file. `clean=None` keeps what the previous import of the path chose."""
+    """Import or re-import one file; `clean=None` keeps the choice of the path's last import."""
     if clean is None:
         previous = store.find_by_source(str(path.resolve()))
         clean = bool(previous and store.get_document(previous.id).metadata.get("cleaned"))

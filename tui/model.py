@@ -114,7 +114,7 @@ class Resolution:
 
 @dataclass(slots=True)
 class Tag:
-    """A code in the codebook. `key` is the quick key 1-9 or None; `count` how many annotations use it."""
+    """A code in the codebook: `key` is its quick key 1-9 or None, `count` how many use it."""
 
     id: int
     name: str

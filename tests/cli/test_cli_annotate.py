@@ -85,7 +85,9 @@ def test_hostile_text_exported_exactly(margin, tmp_path):
         assert text[pos["start"] : pos["end"]] == sel["TextQuoteSelector"]["exact"]
         exported.append(sel["TextQuoteSelector"]["exact"])
     assert sorted(exported) == sorted(quotes)
-    rows = list(csv.DictReader(io.StringIO(margin("export", "--format", "csv").stdout.lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(io.StringIO(margin("export", "--format", "csv").stdout.lstrip("\ufeff")))
+    )
     assert sorted(r["quote"] for r in rows) == sorted(quotes)
     md = margin("export", "--format", "md").stdout
     assert "👨\u200d👩\u200d👧" in md and "עברית מימין לשמאל" in md

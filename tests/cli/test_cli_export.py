@@ -12,7 +12,9 @@ import pytest
 def annotated(margin, sample):
     margin("import", str(sample))
     margin("annotate", "1", "-q", "Perhaps most importantly", "-t", "accountability")
-    margin("annotate", "1", "-q", "The public reaction on social media", "-t", "hope", "--note", "n1")
+    margin(
+        "annotate", "1", "-q", "The public reaction on social media", "-t", "hope", "--note", "n1"
+    )
     return margin
 
 
@@ -67,7 +69,7 @@ def test_search_finds_quotes_notes_and_text(annotated):
 def test_list_columns(annotated):
     out = annotated("list").stdout
     header = out.splitlines()[0].split()
-    assert header[:4] == ["id", "title", "words", "notes"]
+    assert header[:4] == ["id", "title", "words", "annotations"]
     assert "never" in out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 from tests.conftest import SHARED
 
@@ -101,7 +100,9 @@ def test_folder_import_takes_supported_files_and_reports_bad_ones(margin, tmp_pa
     (folder / "sub" / "b.md").write_text("# Beta\n\nSome *emphasis* here.\n", encoding="utf-8")
     (folder / "c.html").write_text(
         "<html><head><title>Gamma page</title></head><body><article><h1>Gamma page</h1>"
-        "<p>" + "A paragraph of real words for the extractor to keep. " * 8 + "</p></article></body></html>",
+        "<p>"
+        + "A paragraph of real words for the extractor to keep. " * 8
+        + "</p></article></body></html>",
         encoding="utf-8",
     )
     (folder / "d.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
@@ -115,7 +116,9 @@ def test_folder_import_takes_supported_files_and_reports_bad_ones(margin, tmp_pa
 
 
 def test_stdin_import(margin):
-    result = margin("import", "-", "--title", "From a pipe", input="Some text\n\nread from stdin.\n")
+    result = margin(
+        "import", "-", "--title", "From a pipe", input="Some text\n\nread from stdin.\n"
+    )
     assert result.exit_code == 0, result.output
     assert "From a pipe" in result.stdout
     assert margin("show", "1").stdout == "Some text\n\nread from stdin.\n"

@@ -60,8 +60,10 @@ def test_core_modules_do_not_import_textual():
 )
 def test_cli_commands_do_not_import_textual(argv, tmp_path):
     db = tmp_path / "t.db"
-    setup = "" if argv[0] in ("--help", "locate", "import") else (
-        f"CliRunner().invoke(main, ['--db', {str(db)!r}, 'import', {str(SAMPLE)!r}])\n"
+    setup = (
+        ""
+        if argv[0] in ("--help", "locate", "import")
+        else (f"CliRunner().invoke(main, ['--db', {str(db)!r}, 'import', {str(SAMPLE)!r}])\n")
     )
     code = (
         "import sys\n"

@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -255,7 +256,7 @@ async def test_the_view_scrolls_only_when_the_cursor_leaves_it() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(ArticleView)
         height = view.scrollable_content_region.height
-        for _ in range(60):
+        for _ in range(40):
             before = view.scroll_y
             await pilot.press("j")
             start, end = view.sentence_span
@@ -267,6 +268,11 @@ async def test_the_view_scrolls_only_when_the_cursor_leaves_it() -> None:
                 # It scrolled just enough: the sentence ends on the last row.
                 assert last_row == top + height - 1
         assert view.scroll_y > 0
+        # Back up within the screen: no scrolling until the cursor reaches the top.
+        scrolled = view.scroll_y
+        for _ in range(5):
+            await pilot.press("k")
+            assert view.scroll_y == scrolled
 
 
 @sync
@@ -388,6 +394,46 @@ async def test_mouse_drag_selects_text_and_click_places_the_cursor() -> None:
         await settle(pilot)
         assert view.selection is None
         assert view.cursor == target
+
+
+@sync
+async def test_a_drag_takes_whole_clusters_placeholders_and_tabs() -> None:
+    text = "Cafe\u0301 au\tlait \x1b[0m and 👨\u200d👩\u200d👧 end."
+    document = make_document(("paragraph", text))
+    app = ViewApp(document)
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await settle(pilot)
+        for last, end in (
+            (text.index("e\u0301"), text.index("e\u0301") + 2),
+            (text.index("\t"), text.index("\t") + 1),
+            (text.index("\x1b"), text.index("\x1b") + 1),
+            (text.index("👨"), text.index(" end")),
+        ):
+            a, b = view.position_of(0), view.position_of(last)
+            await pilot.mouse_down(ArticleView, offset=(a.x, a.y))
+            await pilot.hover(ArticleView, offset=(b.x, b.y))
+            await pilot.mouse_up(ArticleView, offset=(b.x, b.y))
+            await settle(pilot)
+            assert view.selection == (0, end), repr(text[last:end])
+
+
+@sync
+async def test_double_click_selects_a_word_and_triple_click_a_sentence() -> None:
+    document = make_document(("paragraph", "Some café words here. Next sentence, friend."))
+    text = document.text
+    app = ViewApp(document)
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await settle(pilot)
+        point = view.position_of(text.index("café") + 2)
+        await pilot.double_click(ArticleView, offset=(point.x, point.y))
+        await settle(pilot)
+        assert view.selection == (text.index("café"), text.index("café") + 4)
+        point = view.position_of(text.index("sentence"))
+        await pilot.triple_click(ArticleView, offset=(point.x, point.y))
+        await settle(pilot)
+        assert view.selection == document.sentences[1]
 
 
 @sync
@@ -524,6 +570,19 @@ async def test_next_and_previous_annotation() -> None:
 
 
 @sync
+async def test_a_highlight_deep_in_a_long_sentence_is_brought_into_view() -> None:
+    body = " ".join(f"clause {i} runs on" for i in range(600)) + "."
+    document = make_document(("paragraph", body))
+    start = document.text.index("clause 500 ")
+    app = ViewApp(document, [annotation(1, start, start + 10)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("]")
+        assert view.reached_annotation is not None
+        assert 0 <= screen_row_of(view, start) < view.scrollable_content_region.height
+
+
+@sync
 async def test_goto_and_scroll_to_offset() -> None:
     document = paragraphs(60)
     app = ViewApp(document)
@@ -543,6 +602,54 @@ async def test_goto_and_scroll_to_offset() -> None:
         position = app.of(ArticleView.PositionChanged)[-1]
         assert position.top_offset == other  # type: ignore[attr-defined]
         assert 0 < position.fraction < 1  # type: ignore[attr-defined]
+
+
+class RestoringApp(ViewApp):
+    """Asks for a position before the view has ever been laid out, as a screen restoring
+    the saved reading position would."""
+
+    def __init__(self, document: Document, offset: int, how: str) -> None:
+        super().__init__(document)
+        self.offset = offset
+        self.how = how
+
+    def on_mount(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.how == "goto":
+            view.goto(self.offset)
+        else:
+            view.scroll_to_offset(self.offset)
+
+
+@sync
+async def test_goto_and_scroll_before_the_view_has_a_size() -> None:
+    document = paragraphs(60)
+    target = document.text.index("Paragraph 33 sentence 1")
+    for how in ("goto", "scroll"):
+        app = RestoringApp(document, target, how)
+        async with app.run_test(size=(80, 24)) as pilot:
+            view = app.query_one(ArticleView)
+            await settle(pilot)
+            row = screen_row_of(view, target)
+            if how == "goto":
+                assert view.cursor == target and 0 <= row < 24
+            else:
+                assert row == 0
+
+
+@sync
+async def test_changing_the_reading_width_keeps_the_position() -> None:
+    document = paragraphs(60)
+    target = document.text.index("Paragraph 40 sentence 0")
+    app = ViewApp(document)
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        view.scroll_to_offset(target)
+        await settle(pilot)
+        view.reading_width = 50
+        await settle(pilot)
+        assert screen_row_of(view, target) == 0
+        assert max(len(row.strip()) for row in rows(view)) <= 50
 
 
 @sync
@@ -581,7 +688,11 @@ STRUCTURED = make_document(
     ),
     ("list_item", "A nested item.", 2, "*"),
     ("list_item", "A numbered item.", 1, "2."),
-    ("quote", "A quoted passage, set off by a bar at its left, wrapping to a second row too.", 1),
+    (
+        "quote",
+        "A quoted passage, set off by a bar at its left, long enough to wrap to a second row.",
+        1,
+    ),
     ("heading", "Third level", 3),
     ("code", "def f(x):\n\treturn x  # a code line long enough that it has to wrap at the edge", 0),
     ("rule", ""),
@@ -701,20 +812,12 @@ async def test_every_offset_maps_to_a_cell_and_back() -> None:
             for offset in range(block.start, block.end + 1):
                 point = view.position_of(offset)
                 back = view.offset_at(point.x, point.y)
-                # Back at the start of the same grapheme (or a tab/placeholder).
-                assert back <= offset, (offset, point, back)
-                assert text[back:offset] == "" or _one_cluster(text[back : offset + 1]), (
-                    offset,
-                    back,
-                )
+                # Back at the start of the same grapheme (or tab, or placeholder), drawn in the
+                # same cell; a plain character maps back to itself.
+                assert back <= offset < back + 8, (offset, point, back)
                 assert view.position_of(back) == point
-
-
-def _one_cluster(piece: str) -> bool:
-    """True if `piece` is a single character with joiners/marks (one grapheme cluster)."""
-    import unicodedata
-
-    return all(unicodedata.category(c).startswith("M") or c in "\u200d\ufe0f" for c in piece[1:])
+                if offset < len(text) and text[offset].isascii() and text[offset - 1].isascii():
+                    assert back == offset, (offset, point, back)
 
 
 @sync
@@ -748,7 +851,11 @@ async def test_resize_keeps_the_reading_position() -> None:
 
 
 @sync
-async def test_scrolling_up_over_estimated_rows_moves_exactly() -> None:
+async def test_scrolling_up_over_estimated_rows_moves_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No idle refinement: the rows above stay estimates until the view walks over them.
+    monkeypatch.setattr(ArticleView, "_refine_step", lambda self: None)
     # Paragraphs of very different shapes make the height estimates wrong.
     document = make_document(
         *(
@@ -763,6 +870,7 @@ async def test_scrolling_up_over_estimated_rows_moves_exactly() -> None:
         view = app.query_one(ArticleView)
         await pilot.press("G")
         await settle(pilot)
+        assert not all(view._exact)  # the test needs estimated heights above
         for _ in range(40):
             before = rows(view)
             view.scroll_y = view.scroll_y - 1  # what the mouse wheel does

@@ -130,6 +130,8 @@ def test_cjk_is_two_cells_and_breaks_between_characters() -> None:
 def test_a_wide_character_never_splits_across_lines() -> None:
     lines = lines_of("ab日", 3)
     assert shown(lines) == ["ab", "日"]
+    # A line may end right before a wide character, keeping the word before it whole.
+    assert shown(lines_of("a bb日", 4)) == ["a bb", "日"]
 
 
 def test_emoji_with_joiners_and_flags_stay_whole() -> None:

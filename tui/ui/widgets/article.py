@@ -381,6 +381,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._refine_next = 0
         self._mouse_down_at: Offset | None = None
         self._heights_changed = False  # a height changed since the virtual size was set
+        self._pending: tuple[str, int] | None = None  # goto/scroll asked before there was a size
         if document is not None:
             self.document = document
         if annotations:
@@ -389,6 +390,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ document and indexes
 
     def watch_document(self, document: Document | None) -> None:
+        """Index the new document's parts and sentences and start at its top."""
         text = document.text if document is not None else ""
         self._text = text
         blocks = sorted(document.blocks, key=lambda b: b.start) if document else []
@@ -414,9 +416,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(ArticleView.selection, None)
         self.set_reactive(ArticleView.cursor, self._sentence_starts[0] if sentences else 0)
         self._build_highlights()
+        self._pending = None
         if self.is_mounted:
             self._sync_width()
-            self._set_scroll(0)
             self.refresh()
 
     def _build_highlights(self) -> None:
@@ -430,23 +432,28 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._annotation_starts = [a.start for a in placed]
 
     def watch_annotations(self) -> None:
+        """Index the placed annotations and redraw."""
         self._build_highlights()
         self._reached = None
         self.refresh()
 
     def watch_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Index the search matches and redraw."""
         self._match_index = SpanIndex((s, e, i) for i, (s, e) in enumerate(matches))
         self.refresh()
 
     def watch_current_match(self) -> None:
+        """Redraw with another match as the current one."""
         self.refresh()
 
     def validate_cursor(self, offset: int) -> int:
+        """Snap the cursor to the start of the sentence holding `offset`."""
         if not self._sentence_starts:
             return max(0, min(offset, len(self._text)))
         return self._sentence_starts[self._sentence_at(offset)]
 
     def watch_cursor(self, old: int, new: int) -> None:
+        """Repaint the rows of both sentences and tell the screen."""
         with self._stable_view():
             self._refresh_span(self._sentence_span(old))
             self._refresh_span(self._sentence_span(new))
@@ -456,6 +463,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(new, self._sentence_span(new)))
 
     def validate_selection(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Order and clamp a selection; an empty one is None."""
         if span is None:
             return None
         start, end = sorted(span)
@@ -464,6 +472,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return (start, end) if end > start else None
 
     def watch_selection(self, old: tuple[int, int] | None, new: tuple[int, int] | None) -> None:
+        """Repaint what changed, mirror a keyboard selection to the screen, tell the screen."""
         with self._stable_view():
             for span in _changed_spans(old, new):
                 self._refresh_span(span)
@@ -480,9 +489,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.SelectionChanged(self.selection))
 
     def watch_reading_width(self) -> None:
-        self._width = 0
-        if self.is_mounted:
-            self._sync_width()
+        """Lay out again at the new width, keeping the reading position."""
+        if self.is_mounted and self._width:
+            self._sync_width(force=True)
             self.refresh()
 
     # ------------------------------------------------------------------ sentences and blocks
@@ -511,10 +520,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------------ layout and heights
 
-    def _sync_width(self) -> None:
-        """Lay out again for a new width (or a new document), keeping the top offset in view."""
+    def _sync_width(self, *, force: bool = False) -> None:
+        """Lay out again for a new width, keeping the top offset in view; for a new document
+        (no layout yet) start at the top, or where `goto`/`scroll_to_offset` asked before the
+        view had a size."""
         width = self.scrollable_content_region.width
-        if width <= 0 or width == self._width:
+        if width <= 0 or (width == self._width and not force):
             return
         top_offset = self._top_offset() if self._width else None
         self._width = width
@@ -525,10 +536,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._exact = bytearray(len(self._parts))
         self._refine_next = 0
         self._update_virtual_size()
-        if top_offset is not None:
-            self._set_scroll(self.position_of(top_offset).y)
-        else:
-            self._ensure_visible()
+        self._set_scroll(self.position_of(top_offset).y if top_offset is not None else 0)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            kind, offset = pending
+            if kind == "goto":
+                self.goto(offset)
+            else:
+                self.scroll_to_offset(offset)
         if self._refine_timer is None and self._parts:
             self._refine_timer = self.set_interval(0.05, self._refine_step)
 
@@ -637,7 +652,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Make every part in the view exact, top down, so the top row stays where it is."""
         if not self._parts:
             return
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         bottom = top + self._view_height()
         index = self._heights.find(top)
         y = self._heights.start(index)
@@ -692,12 +707,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._parts or not self._width:
             yield
             return
-        index, row = self._locate(int(self.scroll_y))
+        index, row = self._locate(self.scroll_offset.y)
         scrolls = self._scrolls
         yield
         if self._scrolls == scrolls:
             y = self._heights.start(index) + row
-            if y != int(self.scroll_y):
+            if y != self.scroll_offset.y:
                 self._set_scroll(y)
         if self._heights_changed:
             self._update_virtual_size()
@@ -717,18 +732,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._schedule_position()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
+        """Keep scrolls that the view did not make itself (wheel, scrollbar) exact."""
         if not self._scrolling and self._parts and self._width:
             # Scrolled by the mouse or Textual: going up a little over estimated blocks, make
             # them exact first so the distance scrolled is the distance seen.
             self._scrolling = True
             try:
                 if new < old and old - new <= 2 * self._view_height():
-                    index, row = self._locate(int(old))
-                    self._heights_changed = False
-                    top = self._top_for(self._heights.start(index) + row, int(old) - int(new))
+                    index, row = self._locate(round(old))
+                    top = self._top_for(self._heights.start(index) + row, round(old) - round(new))
                     if self._heights_changed:
                         self._update_virtual_size()
-                    if top != int(new):
+                    if top != round(new):
                         self.scroll_target_y = top
                         self.scroll_y = top
                 self._ensure_visible()
@@ -738,6 +753,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         super().watch_scroll_y(old, self.scroll_y)
 
     def on_resize(self, event: events.Resize) -> None:
+        """Lay out again if the width changed; wrap what a taller view shows."""
         self._sync_width()
         self._ensure_visible()
 
@@ -749,9 +765,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         The offset is snapped to the start of its grapheme cluster; an offset in the whitespace
         between two blocks is drawn at the end of the first one.
         """
-        if not self._parts:
-            return Offset(0, 0)
         self._sync_width()
+        if not self._parts or not self._width:
+            return Offset(0, 0)
         offset = max(0, min(offset, len(self._text)))
         index = self._part_at(offset)
         part = self._parts[index]
@@ -770,9 +786,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         Left of the text gives the start of the line, right of it the end; rows between blocks
         give the end of the block above.
         """
-        if not self._parts:
-            return 0
         self._sync_width()
+        if not self._parts or not self._width:
+            return 0
         index, row = self._locate(max(0, y))
         part = self._parts[index]
         layout = self._layout(index)
@@ -785,7 +801,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _offset_at_mouse(self, x: int, y: int) -> int:
         """Decode a mouse offset from the strips' metadata: y is the part, x row and index."""
-        if not self._parts:
+        if not self._parts or not self._width:
             return 0
         index = max(0, min(y, len(self._parts) - 1))
         layout = self._layout(index)
@@ -799,7 +815,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _end_at_mouse(self, x: int, y: int) -> int:
         """Like `_offset_at_mouse` for an exclusive end: the end of the unit before `x`."""
-        if not self._parts:
+        if not self._parts or not self._width:
             return 0
         index = max(0, min(y, len(self._parts) - 1))
         layout = self._layout(index)
@@ -817,9 +833,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return line.snap_end(line.offset_at_index(character - 1) + 1)
 
     def _top_offset(self) -> int:
-        if not self._parts:
+        """The offset at the start of the top row in view."""
+        if not self._parts or not self._width:
             return 0
-        index, row = self._locate(int(self.scroll_y))
+        index, row = self._locate(self.scroll_offset.y)
         layout = self._layout(index)
         if row < len(layout.rows) and (line := layout.rows[row].line) is not None:
             return line.start
@@ -827,9 +844,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _bottom_offset(self) -> int:
         """The offset at the end of the last row in view."""
-        if not self._parts:
+        if not self._parts or not self._width:
             return 0
-        index, row = self._locate(int(self.scroll_y) + self._view_height() - 1)
+        index, row = self._locate(self.scroll_offset.y + self._view_height() - 1)
         layout = self._layout(index)
         if row < len(layout.rows) and (line := layout.rows[row].line) is not None:
             return line.end
@@ -846,15 +863,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         top = self._top_offset()
         length = len(self._text)
-        at_end = self.scroll_y >= self.max_scroll_y and self._refine_done_or_short()
+        at_end = self.scroll_y >= self.max_scroll_y and self._end_in_view()
         fraction = 1.0 if at_end else (top / length if length else 0.0)
         position = (top, round(fraction, 6))
         if position != self._last_position:
             self._last_position = position
             self.post_message(self.PositionChanged(*position))
 
-    def _refine_done_or_short(self) -> bool:
-        # At the bottom of a view whose heights are still estimates we may not be at the end.
+    def _end_in_view(self) -> bool:
+        """True when the last row of the document is on screen."""
         return self._bottom_offset() >= self._parts[-1].end
 
     # ------------------------------------------------------------------ refresh helpers
@@ -921,30 +938,67 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._from_mouse = False
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Remember where a press began, to tell a click from a drag."""
         self._mouse_down_at = event.screen_offset
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
-        # A click without a drag puts the cursor on the sentence under the pointer.
+        """A click without a drag puts the cursor on the sentence under the pointer."""
         if self._mouse_down_at != event.screen_offset:
             return
         self._mouse_down_at = None
-        point = event.get_content_offset(self)
-        if point is None or not self._parts:
+        offset = self._offset_at_event(event)
+        if offset is not None:
+            with self._stable_view():
+                self.cursor = offset
+
+    def on_click(self, event: events.Click) -> None:
+        """A double click selects the word under the pointer, a triple click its sentence
+        (instead of Textual's select-all, which would take a whole book)."""
+        if event.chain < 2:
             return
-        with self._stable_view():
-            offset = self.offset_at(point.x, point.y + int(self.scroll_y))
-            self.cursor = offset
+        event.prevent_default()
+        offset = self._offset_at_event(event)
+        if offset is None:
+            return
+        if event.chain == 2:
+            text = self._text
+            start = offset
+            while start > 0 and _is_word(text[start - 1]):
+                start -= 1
+            end = offset
+            while end < len(text) and _is_word(text[end]):
+                end += 1
+            span = (start, end) if end > start else None
+        else:
+            span = self._sentence_span(offset)
+        self._anchor = None
+        self.selection = span
+
+    def _offset_at_event(self, event: events.MouseEvent) -> int | None:
+        point = event.get_content_offset(self)
+        if point is None or not self._parts or not self._width:
+            return None
+        return self.offset_at(point.x, point.y + self.scroll_offset.y)
 
     # ------------------------------------------------------------------ public movement API
 
     def goto(self, offset: int) -> None:
         """Put the cursor on the sentence holding `offset` and bring it into view."""
+        self._sync_width()
+        if not self._width:
+            self.cursor = offset
+            self._pending = ("goto", offset)  # done when the view gets its size
+            return
         with self._stable_view():
             self.cursor = offset
             self._reveal(self._sentence_span(self.cursor), center=True)
 
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so that the line holding `offset` is the top row (the cursor stays)."""
+        self._sync_width()
+        if not self._width:
+            self._pending = ("top", offset)  # done when the view gets its size
+            return
         if not self._parts:
             return
         with self._stable_view():
@@ -960,7 +1014,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         start, end = span
         top_row = self.position_of(start).y
         bottom_row = self.position_of(max(start, end - 1)).y
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         height = self._view_height()
         if top_row >= top and bottom_row < top + height:
             return
@@ -971,13 +1025,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self._set_scroll(self._top_for(bottom_row, height - 1))
 
-    def _move_cursor(self, offset: int, *, center: bool = False) -> None:
-        """Move the cursor (extending a keyboard selection) and keep it in view."""
+    def _move_cursor(
+        self, offset: int, *, center: bool = False, show: tuple[int, int] | None = None
+    ) -> None:
+        """Move the cursor (extending a keyboard selection) and keep it, or `show`, in view."""
         self.cursor = offset
         if self._anchor is not None:
             span = self._sentence_span(self.cursor)
             self.selection = (min(self._anchor[0], span[0]), max(self._anchor[1], span[1]))
-        self._reveal(self._sentence_span(self.cursor), center=center)
+        self._reveal(show or self._sentence_span(self.cursor), center=center)
 
     def _cursor_in_view(self) -> bool:
         start, end = self._sentence_span(self.cursor)
@@ -1056,7 +1112,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if self.scroll_y >= self.max_scroll_y:
                 self._move_cursor(self._sentence_starts[-1])
                 return
-            self._set_scroll(int(self.scroll_y) + max(1, height - 2))
+            self._set_scroll(self.scroll_offset.y + max(1, height - 2))
             self._follow_view()
 
     def action_page_up(self) -> None:
@@ -1066,7 +1122,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         with self._stable_view():
             height = self._view_height()
-            top = int(self.scroll_y)
+            top = self.scroll_offset.y
             if top <= 0:
                 self._move_cursor(self._sentence_starts[0])
                 return
@@ -1097,10 +1153,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._parts:
             return
         with self._stable_view():
-            last = len(self._parts) - 1
-            self._layout(last)
-            end_row = self._heights.total - 1
             self._move_cursor(self._sentence_starts[-1])
+            self._layout(len(self._parts) - 1)
+            end_row = self._heights.total - 1
             self._set_scroll(self._top_for(end_row, self._view_height() - 1))
 
     def action_toggle_selection(self) -> None:
@@ -1170,7 +1225,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         annotation = self._placed[index]
         with self._stable_view():
-            self._move_cursor(annotation.start, center=True)
+            # Show the highlight itself: its sentence may be longer than the view.
+            self._move_cursor(
+                annotation.start, center=True, show=(annotation.start, annotation.end)
+            )
             self._set_reached(index)
         self.post_message(self.AnnotationReached(annotation))
 
@@ -1189,6 +1247,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._placed[self._reached] if self._reached is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Selection keys act only when there is a selection."""
         # Escape and the selection keys only act on a selection; without one, escape goes on
         # to the screen (which may close something).
         if action in ("clear_selection", "shrink_selection"):
@@ -1198,6 +1257,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     # ------------------------------------------------------------------ rendering
 
     def notify_style_update(self) -> None:
+        """Forget resolved styles when CSS or the theme changes."""
         super().notify_style_update()
         self._styles.clear()
 
@@ -1260,10 +1320,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return style
 
     def render_line(self, y: int) -> Strip:
+        """Draw row `y` of the view, tagged with offsets for mouse selection."""
         self._sync_width()
         width = self.scrollable_content_region.width
         base = self._style_table()["base"]
-        row_y = int(self.scroll_y) + y
+        row_y = self.scroll_offset.y + y
         if not self._parts:
             return Strip.blank(width, base)
         if row_y >= self._heights.total:
@@ -1304,12 +1365,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(prefix, base + table["marker"]))
         used = cell_len(prefix)
         available = self._text_width - used - (1 if kind == "code" else 0)
-        count = line.crop_index(available)
+        count, cells = line.crop(available)
         if count:
-            block_key = _block_key(block)
-            segments.extend(self._text_segments(line, count, block_key))
+            segments.extend(self._text_segments(line, count, _block_key(block)))
         if kind == "code":
-            drawn = used + min(line.cells, available) if count else used
+            drawn = used + cells
             if drawn < self._text_width:
                 segments.append(Segment(" " * (self._text_width - drawn), panel))
         return segments
@@ -1466,6 +1526,11 @@ def _changed_spans(
     if old[1] != new[1]:
         spans.append((min(old[1], new[1]), max(old[1], new[1])))
     return spans
+
+
+def _is_word(char: str) -> bool:
+    """Letters, digits and the marks that go with them make words (for double clicks)."""
+    return char.isalnum() or char == "_" or unicodedata.category(char)[0] == "M"
 
 
 def _joins_previous(char: str) -> bool:

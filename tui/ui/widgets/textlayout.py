@@ -226,15 +226,22 @@ class Line:
         assert self._idx is not None
         return self._src[bisect_right(self._idx, index) - 1]
 
-    def crop_index(self, max_cells: int) -> int:
-        """How many characters of `text` fit in `max_cells` cells, whole units only."""
+    def crop(self, max_cells: int) -> tuple[int, int]:
+        """How many characters of `text` fit in `max_cells` cells (whole units only), and how
+        many cells they take."""
         if self.cells <= max_cells:
-            return len(self.text)
+            return len(self.text), self.cells
         if self._src is None:
-            return max(0, max_cells)
+            count = max(0, max_cells)
+            return count, count
         assert self._col is not None and self._idx is not None
         # The last unit boundary at or before max_cells.
-        return self._idx[max(0, bisect_right(self._col, max_cells) - 1)]
+        unit = max(0, bisect_right(self._col, max_cells) - 1)
+        return self._idx[unit], self._col[unit]
+
+    def crop_index(self, max_cells: int) -> int:
+        """How many characters of `text` fit in `max_cells` cells, whole units only."""
+        return self.crop(max_cells)[0]
 
 
 def wrap(text: str, start: int, end: int, width: int, mode: WrapMode = "word") -> list[Line]:
