@@ -7,7 +7,6 @@ command imports what it needs. `open` is the only command that imports Textual.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -99,7 +98,30 @@ def stdout_console() -> Any:
     return Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
+class MarginGroup(click.Group):
+    """A group where `margin PATH` and `margin DOC` mean `margin open PATH`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Insert `open` before a first argument that is not a command."""
+        args = list(args)
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--db":
+                index += 2
+                continue
+            if arg.startswith("-"):
+                index += 1
+                continue
+            if arg not in self.commands:
+                args.insert(index, "open")
+            break
+        return super().parse_args(ctx, args)
+
+
 @click.group(
+    cls=MarginGroup,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
@@ -115,6 +137,8 @@ def main(ctx: click.Context, db: str | None) -> None:
 
     \b
     Quick start:
+      margin article.txt                read it in the reader (imported on first use)
+      margin                            the library of documents you have imported
       margin import article.txt         store a document (txt, md, html, or - for stdin)
       margin annotate 1 --quote "..."   highlight a passage by its exact words
       margin export --format md         print your highlights as Markdown
@@ -123,6 +147,64 @@ def main(ctx: click.Context, db: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(open_, doc=None, clean=None)
+
+
+@main.command("open", short_help="Read a document (or a file, imported first) in the reader.")
+@click.argument("doc", required=False)
+@click.option(
+    "--clean/--no-clean",
+    default=None,
+    help="When importing a file: remove repeated paragraphs and captions (see import).",
+)
+@click.pass_context
+@friendly_errors
+def open_(ctx: click.Context, doc: str | None, clean: bool | None) -> None:
+    """Open DOC in the reader; without DOC, the library.
+
+    DOC may also be a file that is not imported yet: it is imported first (and a file that
+    changed since its import is re-imported, its annotations re-anchored). `margin PATH` is
+    short for `margin open PATH`. Keys: ? shows them all; q quits.
+    """
+    from tui.config import ConfigError, load_config
+    from tui.library import import_file
+    from tui.paths import config_path, database_path
+
+    notices: list[str] = []
+    try:
+        config = load_config(config_path())
+    except ConfigError as exc:
+        from tui.config import Config
+
+        config = Config()
+        notices.append(f"config ignored: {exc}")
+        click.echo(f"margin: config ignored: {exc}", err=True)
+    document_id = None
+    with open_store(ctx) as store:
+        if doc is not None:
+            path = Path(doc).expanduser()
+            if path.is_file():
+                report = import_file(store, path, clean=clean)
+                document_id = report.document_id
+                if report.action == "updated":
+                    notices.append(report.summary())
+                if report.action in ("added", "updated"):
+                    notices.extend(report.removed)
+            else:
+                document_id = resolve_doc(store, doc).id
+    from tui.ui.app import make_app
+
+    app = make_app(
+        database_path(ctx.obj.get("db")), document_id=document_id, config=config, notices=notices
+    )
+    try:
+        app.run()
+    finally:
+        app.store.close()
 
 
 @main.command(short_help="Print the database (or config) path in use.")
@@ -551,21 +633,8 @@ def export(
     if output is None:
         write_stdout(text)
         return
+    from tui.fileio import write_atomically
+
     write_atomically(output, text)
     count = sum(len(anns) for _, anns in items)
     click.echo(f"wrote {count} annotation(s) from {len(items)} document(s) to {output}", err=True)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

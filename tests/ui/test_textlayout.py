@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from tui.ui.widgets.textlayout import (
     TAB_SIZE,
@@ -13,6 +13,7 @@ from tui.ui.widgets.textlayout import (
     Line,
     SpanIndex,
     _break_units,
+    _build_simple_chars,
     _units,
     _wrap_simple,
     display_text,
@@ -125,6 +126,13 @@ def test_cjk_is_two_cells_and_breaks_between_characters() -> None:
     assert shown(lines) == ["日本", "語の", "テキ", "スト"]
     assert [line.cells for line in lines] == [4, 4, 4, 4]
     assert lines[0].col_of(1) == 2
+
+
+def test_the_fast_path_characters_are_one_cell_for_rich() -> None:
+    chars = _build_simple_chars()
+    assert "é" in chars and "—" in chars and "“" in chars and "я" in chars
+    assert "\u0301" not in chars and "\u00ad" not in chars and "日" not in chars
+    assert all(get_character_cell_size(char) == 1 for char in chars)
 
 
 def test_a_wide_character_never_splits_across_lines() -> None:

@@ -4,7 +4,11 @@
 marks), a sentence cursor, a selection, highlights and search matches, on Textual's Line API.
 Data comes in as attributes (`document`, `annotations`, `matches`, `cursor`, `selection`) and
 what the reader does goes out as messages (`CursorMoved`, `SelectionChanged`,
-`PositionChanged`); the view never touches the store.
+`PositionChanged`, `AnnotationReached`); the view never touches the store.
+
+Mouse selection uses Textual's own machinery: every strip is tagged with offsets where y is the
+part (block) index and x is `row * ROW_STRIDE + character index` in the drawn row, which the
+view turns back into text offsets.
 
 Only what is on screen is wrapped. Every block starts with an estimated height; a block becomes
 exact when it is shown or walked over, and idle steps refine the rest so the scrollbar settles.
@@ -109,6 +113,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "next_sentence",
             "Next sentence",
             id="article.next_sentence",
+            show=False,
             tooltip="Move the cursor to the next sentence",
         ),
         Binding(
@@ -116,6 +121,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "previous_sentence",
             "Previous sentence",
             id="article.previous_sentence",
+            show=False,
             tooltip="Move the cursor to the previous sentence",
         ),
         Binding(
@@ -123,6 +129,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "next_paragraph",
             "Next paragraph",
             id="article.next_paragraph",
+            show=False,
             tooltip="Move the cursor to the start of the next paragraph",
         ),
         Binding(
@@ -130,6 +137,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "previous_paragraph",
             "Previous paragraph",
             id="article.previous_paragraph",
+            show=False,
             tooltip="Move the cursor to the start of this or the previous paragraph",
         ),
         Binding(
@@ -137,6 +145,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "page_down",
             "Page down",
             id="article.page_down",
+            show=False,
             tooltip="Scroll one screen down; the cursor follows",
         ),
         Binding(
@@ -144,6 +153,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "page_up",
             "Page up",
             id="article.page_up",
+            show=False,
             tooltip="Scroll one screen up; the cursor follows",
         ),
         Binding(
@@ -151,6 +161,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "top",
             "Top",
             id="article.top",
+            show=False,
             tooltip="Go to the start of the document",
         ),
         Binding(
@@ -158,6 +169,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "bottom",
             "Bottom",
             id="article.bottom",
+            show=False,
             tooltip="Go to the end of the document",
         ),
         Binding(
@@ -172,6 +184,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "grow_selection",
             "Grow selection",
             id="article.grow_selection",
+            show=False,
             tooltip="Move the end of the selection one word forward",
         ),
         Binding(
@@ -179,6 +192,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "shrink_selection",
             "Shrink selection",
             id="article.shrink_selection",
+            show=False,
             tooltip="Move the end of the selection one word back",
         ),
         Binding(
@@ -203,10 +217,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "previous_annotation",
             "Previous highlight",
             id="article.previous_annotation",
+            show=False,
             tooltip="Go to the previous highlight",
         ),
     ]
-    """Reading keys. Ids are stable: they are what a keymap in the configuration refers to."""
+    """Reading keys. Ids are stable: they are what a keymap in the configuration refers to.
+    Movement keys are hidden from the footer (help lists them all); select, clear and next
+    highlight are shown."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--h1",
@@ -256,7 +273,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .article-view--selection { background: $primary 55%; }
         & > .article-view--match { background: $warning 35%; }
         & > .article-view--match-current {
-            background: $warning 85%; color: $background; text-style: bold;
+            background: $warning 85%; color: auto 90%; text-style: bold;
         }
         & > .article-view--reached { text-style: bold underline; }
         & > .article-view--yellow { background: #f5c211 40%; }

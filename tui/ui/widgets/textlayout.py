@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import itemgetter
 from typing import Generic, Literal, TypeVar
 
-from rich.cells import cell_len, get_character_cell_size, split_graphemes
+from rich.cells import cell_len, split_graphemes
 
 __all__ = [
     "TAB_SIZE",
@@ -81,17 +81,26 @@ def _is_simple(text: str) -> bool:
         # ASCII without controls (the caller has already looked for them) is always simple.
         return True
     if _simple_chars is None:
-        chars = set()
-        for low, high in _SIMPLE_RANGES:
-            for code in range(low, high + 1):
-                char = chr(code)
-                category = unicodedata.category(char)
-                if category[0] in "MC" or category in ("Zl", "Zp"):
-                    continue
-                if get_character_cell_size(char) == 1:
-                    chars.add(char)
-        _simple_chars = frozenset(chars)
+        _simple_chars = _build_simple_chars()
     return _simple_chars.issuperset(text)
+
+
+def _build_simple_chars() -> frozenset[str]:
+    """Characters of `_SIMPLE_RANGES` that are neither marks, controls, separators nor wide.
+
+    Uses `unicodedata` (C speed) rather than Rich's width table, so it costs about a
+    millisecond; a test checks that Rich agrees every one of them is one cell wide.
+    """
+    category = unicodedata.category
+    east_asian_width = unicodedata.east_asian_width
+    return frozenset(
+        char
+        for low, high in _SIMPLE_RANGES
+        for char in map(chr, range(low, high + 1))
+        if category(char)[0] not in "MC"
+        and category(char) not in ("Zl", "Zp")
+        and east_asian_width(char) not in "WF"
+    )
 
 
 def placeholder(char: str) -> str | None:
@@ -586,13 +595,3 @@ class HeightIndex:
         while index + 1 < len(self._heights) and self._heights[index] == 0:
             index += 1
         return index
-
-
-def bisect_span(starts: Sequence[int], offset: int) -> int:
-    """Index of the last span whose start is at or before `offset` (0 if none)."""
-    return max(0, bisect_right(starts, offset) - 1)
-
-
-def first_at_or_after(starts: Sequence[int], offset: int) -> int:
-    """Index of the first start at or after `offset` (`len(starts)` if none)."""
-    return bisect_left(starts, offset)

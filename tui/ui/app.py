@@ -1,0 +1,177 @@
+"""The margin app: a thin shell that opens the store, applies the keymap and switches screens."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.config import Config
+from tui.store import Store
+from tui.ui.screens.reader import ReaderScreen
+
+#: Help sections by binding id prefix (or full id); everything else is "Other".
+HELP_GROUPS: dict[str, str] = {
+    "article.next_sentence": "Move",
+    "article.previous_sentence": "Move",
+    "article.next_paragraph": "Move",
+    "article.previous_paragraph": "Move",
+    "article.page_down": "Move",
+    "article.page_up": "Move",
+    "article.top": "Move",
+    "article.bottom": "Move",
+    "article.next_annotation": "Move",
+    "article.previous_annotation": "Move",
+    "article.toggle_selection": "Select",
+    "article.grow_selection": "Select",
+    "article.shrink_selection": "Select",
+    "article.clear_selection": "Select",
+    "reader.highlight": "Annotate",
+    "reader.color": "Annotate",
+    "reader.tag": "Annotate",
+    **{f"reader.tag_{n}": "Annotate" for n in range(1, 10)},
+    "reader.note": "Annotate",
+    "reader.delete": "Annotate",
+    "reader.undo": "Annotate",
+    "reader.redo": "Annotate",
+    "reader.search": "Find",
+    "reader.next_match": "Find",
+    "reader.previous_match": "Find",
+}
+
+
+class MarginApp(App[None]):
+    """margin's reader: opens a document (or the library) from the store at `db_path`."""
+
+    TITLE = "margin"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is already saved)"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show all keys"),
+        Binding("o", "library", "Library", id="app.library", tooltip="Open the library"),
+    ]
+    """Keys that work everywhere."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        document_id: int | None = None,
+        config: Config | None = None,
+        notices: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.document_id = document_id
+        self.config = config or Config()
+        self.notices = list(notices)
+
+    def on_mount(self) -> None:
+        """Apply the config, catch termination signals, and show the first screen."""
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.notify(
+                    f"Unknown theme {self.config.theme!r} in the config", severity="warning"
+                )
+        self._catch_signals()
+        if self.document_id is None:
+            self.action_library()
+        else:
+            self.open_document(self.document_id)
+        for notice in self.notices:
+            self.notify(notice, timeout=6)
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP quit like `q`: drafts and the reading position are written first."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._quit_now)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not on the main thread (tests) or no signal support
+
+    def _quit_now(self) -> None:
+        self.flush_all()
+        self.exit()
+
+    def flush_all(self) -> None:
+        """Save whatever is still in memory: note drafts and reading positions."""
+        for screen in list(self.screen_stack):
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                try:
+                    flush()
+                except Exception as exc:  # keep going: other screens may hold other work
+                    self.log.error(f"flush failed: {exc!r}")
+
+    async def action_quit(self) -> None:
+        """Quit after writing drafts and the reading position."""
+        self.flush_all()
+        self.exit()
+
+    def open_document(self, document_id: int) -> None:
+        """Show the reader for `document_id`, replacing whatever reader was open."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(
+            ReaderScreen(self.store, document_id, reading_width=self.config.reading_width)
+        )
+
+    def action_library(self) -> None:
+        """Show the library (o)."""
+        from tui.ui.screens.library import LibraryScreen
+
+        if isinstance(self.screen, LibraryScreen):
+            return
+        self.push_screen(LibraryScreen(self.store))
+
+    def on_library_screen_open_document(self, message: object) -> None:
+        """Open the document chosen in the library."""
+        self.open_document(message.document_id)  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        """Show the key map, generated from the bindings in use (?)."""
+        from tui.ui.dialogs.help import HelpScreen, bindings_help
+        from tui.ui.widgets.article import ArticleView
+
+        bindings: list[Binding] = []
+        for source in (ArticleView, ReaderScreen, type(self)):
+            bindings.extend(b for b in source.BINDINGS if isinstance(b, Binding))
+        self.push_screen(HelpScreen(bindings_help(bindings, self._keymap, HELP_GROUPS)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) offers the reader's actions as well as Textual's."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Library", "Open the library", self.action_library)
+        yield SystemCommand("Help", "Show all keys", self.action_help)
+        if isinstance(screen, ReaderScreen):
+            for name, help_text, action in [
+                ("Export", "Export annotations", screen.action_export),
+                ("Find", "Search the text", screen.action_search),
+                ("Toggle outline", "Show or hide the headings", screen.action_toggle_outline),
+                ("Filter by tag", "Show one tag's annotations", screen.action_filter_tag),
+                ("Undo", "Undo the last change", screen.action_undo),
+                ("Redo", "Redo", screen.action_redo),
+            ]:
+                yield SystemCommand(name, help_text, action)
+
+
+def make_app(
+    db_path: Path,
+    *,
+    document_id: int | None = None,
+    config: Config | None = None,
+    notices: Iterable[str] = (),
+) -> MarginApp:
+    """The app on the database at `db_path`; used by `margin open` and by the tests."""
+    return MarginApp(Store(db_path), document_id=document_id, config=config, notices=notices)

@@ -1,0 +1,664 @@
+"""The reader screen: the controller between the article view, the panes, the dialogs and the store.
+
+Widgets report what the person wants with messages; this screen calls the store (one transaction
+per action, committed at once), keeps the undo history, and hands the widgets new attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from tui.anchoring import make_anchor, snap_span
+from tui.model import COLORS, Annotation, Document
+from tui.store import NotFoundError, Store
+from tui.ui.widgets.article import ArticleView
+from tui.ui.widgets.outline import Outline
+from tui.ui.widgets.sidebar import Sidebar, excerpt
+
+#: Most matches an incremental search draws; more are counted as "N+".
+MAX_MATCHES = 50_000
+
+
+@dataclass(slots=True)
+class Change:
+    """One undoable action: the annotation `annotation_id` went from `before` to `after`.
+
+    None stands for "does not exist", so creating, deleting and editing are all the same kind of
+    change and undo/redo is applying the other side.
+    """
+
+    annotation_id: int
+    before: Annotation | None
+    after: Annotation | None
+    label: str
+
+
+def quick_tag_bindings() -> list[BindingType]:
+    """`1`-`9` apply the tag bound to that quick key."""
+    return [
+        Binding(
+            str(n),
+            f"quick_tag({n})",
+            f"Tag {n}",
+            show=False,
+            id=f"reader.tag_{n}",
+            tooltip=f"Apply the tag on quick key {n}",
+        )
+        for n in range(1, 10)
+    ]
+
+
+class ReaderScreen(Screen[None]):
+    """Reads one document: article, outline, annotation sidebar, search bar and status line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "h",
+            "highlight",
+            "Highlight",
+            id="reader.highlight",
+            tooltip="Highlight the selection or sentence",
+        ),
+        Binding(
+            "c",
+            "cycle_color",
+            "Colour",
+            id="reader.color",
+            tooltip="Next colour for the highlight at the cursor",
+        ),
+        Binding("t", "pick_tag", "Tag", id="reader.tag", tooltip="Pick or create a tag"),
+        *quick_tag_bindings(),
+        Binding(
+            "a",
+            "note",
+            "Note",
+            id="reader.note",
+            tooltip="Write a note on the highlight at the cursor",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="reader.delete",
+            tooltip="Delete the annotation at the cursor",
+        ),
+        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last change"),
+        Binding(
+            "ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"
+        ),
+        Binding(
+            "slash", "search", "Find", id="reader.search", tooltip="Search the text as you type"
+        ),
+        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+        Binding("y", "copy", "Copy", id="reader.copy", tooltip="Copy the passage with a citation"),
+        Binding("e", "export", "Export", id="reader.export", tooltip="Export annotations"),
+        Binding("O", "toggle_outline", "Outline", show=False, id="reader.outline"),
+        Binding(
+            "f",
+            "filter_tag",
+            "Filter",
+            show=False,
+            id="reader.filter",
+            tooltip="Show one tag's annotations in the sidebar",
+        ),
+    ]
+    """Annotating, finding and exporting; moving and selecting are the article view's keys."""
+
+    DEFAULT_CSS = """
+    ReaderScreen {
+        layout: vertical;
+        #panes { height: 1fr; }
+        #status {
+            height: 1;
+            padding: 0 1;
+            background: $panel;
+            color: $text-muted;
+        }
+        #search { display: none; dock: bottom; margin-bottom: 2; }
+        #search.-active { display: block; }
+        Outline.-hidden, Sidebar.-hidden { display: none; }
+    }
+    """
+
+    def __init__(self, store: Store, document_id: int, *, reading_width: int = 80) -> None:
+        super().__init__()
+        self.store = store
+        self.document_id = document_id
+        self.reading_width = reading_width
+        self.document: Document = store.get_document(document_id)
+        self.annotations: list[Annotation] = store.annotations_for(document_id)
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self._position = self.document.position
+        self._saved_position = self.document.position
+        self._position_timer: Timer | None = None
+        self._fraction = 0.0
+        self._search_origin: int | None = None
+        self._match_overflow = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        """Outline, article and sidebar side by side; search bar, status line and footer below."""
+        with Horizontal(id="panes"):
+            yield Outline(id="outline")
+            yield ArticleView(id="article")
+            yield Sidebar(id="sidebar")
+        yield Input(
+            placeholder="find (Enter keeps, Esc cancels)", id="search", select_on_focus=False
+        )
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        """The article view."""
+        return self.query_one(ArticleView)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        """The annotation sidebar."""
+        return self.query_one(Sidebar)
+
+    @property
+    def outline(self) -> Outline:
+        """The outline pane."""
+        return self.query_one(Outline)
+
+    def on_mount(self) -> None:
+        """Show the document at its saved reading position."""
+        self.title = self.document.title
+        view = self.view
+        view.reading_width = self.reading_width
+        view.document = self.document
+        view.annotations = self.annotations
+        self.outline.document = self.document
+        # One heading (the title) makes no outline; a narrow terminal keeps the width for text.
+        worth_it = self.outline.heading_count > 1 and self.app.size.width >= 130
+        self.outline.set_class(not worth_it, "-hidden")
+        self.sidebar.annotations = self.annotations
+        if self.document.position:
+            view.scroll_to_offset(self.document.position)
+            view.cursor = self.document.position
+        view.focus()
+        self.store.set_position(self.document_id, self.document.position)  # marks it as read now
+        self.update_status()
+
+    def on_unmount(self) -> None:
+        """Keep the reading position when the screen goes."""
+        self.flush()
+
+    def flush(self) -> bool:
+        """Write the reading position if it changed; the app calls this before it exits."""
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
+        if self._position == self._saved_position:
+            return False
+        try:
+            self.store.set_position(self.document_id, self._position)
+        except Exception:  # a position is not worth a crash on the way out
+            return False
+        self._saved_position = self._position
+        return True
+
+    # ------------------------------------------------------------------ status
+
+    def update_status(self, mode: str = "") -> None:
+        """Title, progress, annotation count and the current mode in the status line."""
+        placed = sum(1 for a in self.annotations if a.placed)
+        unplaced = len(self.annotations) - placed
+        parts = [self.document.title, f"{self._fraction:.0%}", f"{placed} annotations"]
+        if unplaced:
+            parts.append(f"{unplaced} unplaced")
+        view = self.view
+        if view.selection:
+            start, end = view.selection
+            parts.append(f"SELECT {end - start} chars (h highlight, t tag, Esc clear)")
+        if view.matches:
+            count = f"{len(view.matches):,}{'+' if self._match_overflow else ''}"
+            index = (view.current_match or 0) + 1
+            parts.append(f"match {index}/{count}")
+        if self.sidebar.tag_filter:
+            parts.append(f"filter #{self.sidebar.tag_filter}")
+        if mode:
+            parts.append(mode)
+        self.query_one("#status", Static).update(Text(" · ".join(parts), no_wrap=True))
+
+    @on(ArticleView.PositionChanged)
+    def position_changed(self, event: ArticleView.PositionChanged) -> None:
+        """Remember the position (written soon, or on exit); the outline follows it."""
+        self._position = event.top_offset
+        self._fraction = event.fraction
+        self.outline.position = event.top_offset
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(1.0, self._save_position)
+        self.update_status()
+
+    def _save_position(self) -> None:
+        self._position_timer = None
+        self.flush()
+
+    @on(ArticleView.CursorMoved)
+    def cursor_moved(self) -> None:
+        """Mark the annotation at the cursor in the sidebar."""
+        current = self.annotation_at_cursor()
+        self.sidebar.current = current.id if current else None
+
+    @on(ArticleView.SelectionChanged)
+    def selection_changed(self) -> None:
+        """Show the selection in the status line."""
+        self.update_status()
+
+    # ------------------------------------------------------------------ what the keys act on
+
+    def target_span(self) -> tuple[int, int]:
+        """The selection, else the sentence at the cursor, snapped to whole characters."""
+        view = self.view
+        start, end = view.selection or view.sentence_span
+        return snap_span(self.document.text, start, end)
+
+    def annotation_at_cursor(self) -> Annotation | None:
+        """The placed annotation the cursor is on: the one `]`/`[` reached, else the first
+        overlapping the selection or the cursor's sentence."""
+        view = self.view
+        reached = view.reached_annotation
+        start, end = view.selection or view.sentence_span
+        if reached is not None and reached.start < end and reached.end > start:
+            return self._fresh(reached.id)
+        best = None
+        for ann in self.annotations:
+            if ann.placed and ann.start < end and ann.end > start:
+                if view.selection and (ann.start, ann.end) == (start, end):
+                    return ann
+                if best is None or abs(ann.start - view.cursor) < abs(best.start - view.cursor):
+                    best = ann
+        return best
+
+    def _fresh(self, annotation_id: int) -> Annotation | None:
+        return next((a for a in self.annotations if a.id == annotation_id), None)
+
+    def _existing_on_selection(self) -> Annotation | None:
+        """The annotation covering exactly the selection (so it is not highlighted twice)."""
+        selection = self.view.selection
+        if selection is None:
+            return None
+        start, end = snap_span(self.document.text, *selection)
+        return next(
+            (a for a in self.annotations if a.placed and (a.start, a.end) == (start, end)), None
+        )
+
+    # ------------------------------------------------------------------ changes and undo
+
+    def record(self, change: Change) -> None:
+        """Remember a change for undo, refresh the widgets, and say what happened."""
+        self.undo_stack.append(change)
+        self.redo_stack.clear()
+        self.reload()
+        self.notify(change.label, timeout=2)
+
+    def reload(self) -> None:
+        """Read the document's annotations again and hand them to the widgets."""
+        self.annotations = self.store.annotations_for(self.document_id)
+        self.view.annotations = self.annotations
+        self.sidebar.annotations = self.annotations
+        current = self.annotation_at_cursor()
+        self.sidebar.current = current.id if current else None
+        self.update_status()
+
+    def _apply(self, annotation_id: int, state: Annotation | None) -> None:
+        """Make the stored annotation look like `state` (None: absent), in one transaction."""
+        try:
+            current: Annotation | None = self.store.get_annotation(annotation_id)
+        except NotFoundError:
+            current = None
+        with self.store.bulk():
+            if state is None:
+                if current is not None:
+                    self.store.delete_annotation(annotation_id)
+            elif current is None:
+                self.store.restore_annotation(state)
+            else:
+                self.store.update_annotation(annotation_id, note=state.note, color=state.color)
+                if [t.casefold() for t in current.tags] != [t.casefold() for t in state.tags]:
+                    self.store.set_annotation_tags(annotation_id, state.tags)
+
+    def action_undo(self) -> None:
+        """Undo the last change (u)."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        change = self.undo_stack.pop()
+        self._apply(change.annotation_id, change.before)
+        self.redo_stack.append(change)
+        self.reload()
+        self.notify(f"Undone: {change.label}", timeout=2)
+
+    def action_redo(self) -> None:
+        """Redo the last undone change (ctrl+r)."""
+        if not self.redo_stack:
+            self.notify("Nothing to redo", timeout=2)
+            return
+        change = self.redo_stack.pop()
+        self._apply(change.annotation_id, change.after)
+        self.undo_stack.append(change)
+        self.reload()
+        self.notify(f"Redone: {change.label}", timeout=2)
+
+    def create_annotation(self, *, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
+        """Highlight the target span (with optional tags and note) as one undoable change."""
+        start, end = self.target_span()
+        anchor = make_anchor(self.document.text, start, end)
+        ann = self.store.add_annotation(self.document_id, anchor, tags=list(tags), note=note)
+        self.view.selection = None
+        what = "Highlighted" + (" #" + " #".join(ann.tags) if ann.tags else "")
+        self.record(Change(ann.id, None, ann, what))
+        return ann
+
+    def edit(self, ann: Annotation, label: str, **changes: object) -> Annotation:
+        """Change an annotation's note, colour or tags as one undoable change."""
+        before = ann
+        after = replace(ann, **changes)  # type: ignore[arg-type]
+        self._apply(ann.id, after)
+        self.record(Change(ann.id, before, self.store.get_annotation(ann.id), label))
+        return after
+
+    # ------------------------------------------------------------------ annotate
+
+    def action_highlight(self) -> None:
+        """Highlight the selection, else the sentence at the cursor (h)."""
+        if self.view.selection:
+            if self._existing_on_selection() is not None:
+                self.notify("Already highlighted", timeout=2)
+                self.view.selection = None
+                return
+        elif self.annotation_at_cursor() is not None:
+            self.notify("Already highlighted: c changes its colour, d deletes it", timeout=3)
+            return
+        self.create_annotation()
+
+    def action_cycle_color(self) -> None:
+        """Give the highlight at the cursor the next of the five colours (c)."""
+        ann = self.annotation_at_cursor()
+        if ann is None:
+            self.notify("No highlight here: h highlights", timeout=2)
+            return
+        index = COLORS.index(ann.color) if ann.color in COLORS else -1
+        color = COLORS[(index + 1) % len(COLORS)]
+        self.edit(ann, f"Colour: {color}", color=color)
+
+    def _tag_target(self) -> Annotation | None:
+        """The annotation a tag goes on: the one on the selection or at the cursor."""
+        if self.view.selection:
+            return self._existing_on_selection()
+        return self.annotation_at_cursor()
+
+    def apply_tag(self, name: str) -> None:
+        """Put tag `name` on the target annotation (made if needed); toggle it off if present."""
+        ann = self._tag_target()
+        if ann is None:
+            self.create_annotation(tags=(name,))
+            return
+        folded = [t.casefold() for t in ann.tags]
+        if name.casefold() in folded:
+            tags = [t for t in ann.tags if t.casefold() != name.casefold()]
+            self.edit(ann, f"Removed #{name}", tags=tags)
+        else:
+            self.edit(ann, f"Tagged #{name}", tags=[*ann.tags, name])
+
+    def action_quick_tag(self, key: int) -> None:
+        """Apply the tag bound to quick key `key` (1-9)."""
+        tag = next((t for t in self.store.list_tags() if t.key == key), None)
+        if tag is None:
+            self.notify(f"No tag on key {key} yet: t picks or creates one", timeout=3)
+            return
+        self.apply_tag(tag.name)
+
+    def action_pick_tag(self) -> None:
+        """Open the fuzzy tag picker; the chosen or new tag is applied (t)."""
+        from tui.ui.dialogs.tags import TagPicker
+
+        target = self._tag_target()
+        applied = target.tags if target else ()
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.apply_tag(name)
+
+        self.app.push_screen(TagPicker(self.store.list_tags(), applied=applied), chosen)
+
+    def action_note(self) -> None:
+        """Edit the note of the highlight at the cursor, highlighting first if needed (a)."""
+        from tui.ui.dialogs.note import NoteEditor
+
+        ann = self._tag_target() or self.create_annotation()
+        annotation_id = ann.id
+
+        def save(text: str) -> None:
+            current = self.store.get_annotation(annotation_id)
+            if current.note != text:
+                self.edit(current, "Note saved", note=text)
+
+        editor = NoteEditor(ann.note, quote=ann.exact, title="Note", save=save)
+        self.app.push_screen(editor)
+
+    def action_delete(self) -> None:
+        """Delete the annotation at the cursor (d); u brings it back."""
+        ann = self.annotation_at_cursor()
+        if ann is None:
+            self.notify("No annotation here", timeout=2)
+            return
+        self.store.delete_annotation(ann.id)
+        self.record(Change(ann.id, ann, None, "Deleted (u undoes)"))
+
+    @on(Sidebar.AnnotationChosen)
+    def annotation_chosen(self, event: Sidebar.AnnotationChosen) -> None:
+        """Jump to the annotation chosen in the sidebar."""
+        ann = self._fresh(event.annotation_id)
+        if ann is None:
+            return
+        if not ann.placed:
+            self.notify(f"{ann.status}: this passage was not found in the current text", timeout=3)
+            return
+        self.view.goto(ann.start)
+        self.view.focus()
+
+    @on(Outline.HeadingChosen)
+    def heading_chosen(self, event: Outline.HeadingChosen) -> None:
+        """Jump to the heading chosen in the outline."""
+        self.view.scroll_to_offset(event.offset)
+        self.view.cursor = event.offset
+        self.view.focus()
+
+    def action_toggle_outline(self) -> None:
+        """Show or hide the outline (O)."""
+        outline = self.outline
+        if not outline.has_headings:
+            self.notify("This document has no headings", timeout=2)
+            return
+        outline.toggle_class("-hidden")
+
+    def action_filter_tag(self) -> None:
+        """Show only one tag's annotations in the sidebar; again to show all (f)."""
+        from tui.ui.dialogs.tags import TagPicker
+
+        if self.sidebar.tag_filter:
+            self.sidebar.tag_filter = None
+            self.update_status()
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.sidebar.tag_filter = name
+                self.update_status()
+
+        self.app.push_screen(TagPicker(self.store.list_tags()), chosen)
+
+    # ------------------------------------------------------------------ find
+
+    def action_search(self) -> None:
+        """Open the search bar (/)."""
+        search = self.query_one("#search", Input)
+        self._search_origin = self.view.cursor
+        search.add_class("-active")
+        search.focus()
+        if search.value:
+            self.run_search(search.value)
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        """Search as the person types."""
+        self.run_search(event.value)
+
+    def run_search(self, query: str) -> None:
+        """Find `query` (any case) everywhere and go to the first match after the cursor."""
+        view = self.view
+        if not query:
+            view.matches = []
+            view.current_match = None
+            self.update_status()
+            return
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        matches = []
+        for found in pattern.finditer(self.document.text):
+            matches.append(found.span())
+            if len(matches) >= MAX_MATCHES:
+                break
+        self._match_overflow = len(matches) >= MAX_MATCHES
+        view.matches = matches
+        origin = self._search_origin if self._search_origin is not None else view.cursor
+        index = next((i for i, (s, _) in enumerate(matches) if s >= origin), 0 if matches else None)
+        self._show_match(index)
+
+    def _show_match(self, index: int | None) -> None:
+        view = self.view
+        view.current_match = index
+        if index is not None:
+            view.goto(view.matches[index][0])
+        self.update_status("" if view.matches else "no match")
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        """Enter: keep the matches and go back to reading."""
+        self._close_search()
+
+    def _close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.remove_class("-active")
+        self._search_origin = None
+        self.view.focus()
+
+    def key_escape(self) -> None:
+        """Escape in the search bar cancels the search and returns to where it started."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            origin = self._search_origin
+            search.value = ""
+            self.view.matches = []
+            self.view.current_match = None
+            self._close_search()
+            if origin is not None:
+                self.view.goto(origin)
+            self.update_status()
+
+    def action_next_match(self) -> None:
+        """Go to the next match (n)."""
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        """Go to the previous match (N)."""
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        view = self.view
+        if not view.matches:
+            self.notify("No search: / finds", timeout=2)
+            return
+        cursor = view.cursor
+        starts = [s for s, _ in view.matches]
+        if step > 0:
+            index = next((i for i, s in enumerate(starts) if s > cursor), 0)
+        else:
+            index = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < cursor), -1)
+            index %= len(starts)
+        self._show_match(index)
+
+    # ------------------------------------------------------------------ copy and export
+
+    def citation(self, quote: str) -> str:
+        """A quote as Markdown with a citation line (title, source)."""
+        lines = "\n".join("> " + line if line else ">" for line in quote.splitlines() or [""])
+        source = self.document.source if self.document.source not in ("", "-") else ""
+        cite = f"— {self.document.title}" + (f", {source}" if source else "")
+        return f"{lines}\n\n{cite}\n"
+
+    def action_copy(self) -> None:
+        """Copy the selection, else the annotation or sentence here, with a citation (y)."""
+        view = self.view
+        if view.selection:
+            start, end = self.target_span()
+        else:
+            ann = self.annotation_at_cursor()
+            start, end = (ann.start, ann.end) if ann else self.target_span()
+        quote = self.document.text[start:end]
+        self.app.copy_to_clipboard(self.citation(quote))
+        self.notify(f"Copied “{excerpt(quote, 40)}” with its citation", timeout=3)
+
+    def action_export(self) -> None:
+        """Open the export dialog (e)."""
+        from pathlib import Path
+
+        from tui.ui.dialogs.export import ExportDialog, ExportRequest
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.run_export(request)
+
+        dialog = ExportDialog(
+            document_title=self.document.title,
+            tags=self.store.list_tags(),
+            default_dir=Path.cwd(),
+        )
+        self.app.push_screen(dialog, chosen)
+
+    def run_export(self, request: object) -> None:
+        """Export as the dialog asked: to a file, or to the clipboard."""
+        from tui.export import export
+        from tui.fileio import write_atomically
+
+        fmt: str = request.fmt  # type: ignore[attr-defined]
+        scope: str = request.scope  # type: ignore[attr-defined]
+        tags: tuple[str, ...] = request.tags  # type: ignore[attr-defined]
+        path = request.path  # type: ignore[attr-defined]
+        ids = [self.document_id] if scope == "document" else None
+        annotations = self.store.all_annotations(ids, tags=list(tags))
+        by_doc: dict[int, list[Annotation]] = {}
+        for ann in annotations:
+            by_doc.setdefault(ann.document_id, []).append(ann)
+        items = [(self.store.get_document(doc_id), anns) for doc_id, anns in by_doc.items()]
+        if scope == "document" and not items:
+            items = [(self.document, [])]
+        text = export(fmt, items)
+        count = len(annotations)
+        if path is None:
+            self.app.copy_to_clipboard(text)
+            self.notify(f"Copied {count} annotation(s) as {fmt}", timeout=3)
+            return
+        try:
+            write_atomically(path, text)
+        except OSError as exc:
+            self.notify(f"Export failed: {exc.strerror or exc}", severity="error", timeout=6)
+            return
+        self.notify(f"Exported {count} annotation(s) to {path}", timeout=4)
