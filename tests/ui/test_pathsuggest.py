@@ -104,14 +104,20 @@ def test_nothing_to_suggest(tmp_path: Path) -> None:
     assert complete_path(f"{tmp_path}/bad\0name") is None
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_an_unreadable_folder_gives_no_suggestion(tmp_path: Path) -> None:
+def test_an_unreadable_folder_gives_no_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     locked = make_tree(tmp_path, "locked/in.txt") / "locked"
-    locked.chmod(0)
-    try:
-        assert complete_path(f"{locked}/i") is None
-    finally:
-        locked.chmod(0o755)
+    real_scandir = os.scandir
+
+    def refuse(path: object) -> object:
+        # Root reads every folder, so the refusal a normal user would meet is simulated.
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert complete_path(f"{locked}/i") is None
 
 
 def test_a_broken_symlink_is_offered_as_a_plain_entry(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ def test_missing_file_gives_defaults(tmp_path):
 def test_keys_and_reader_settings(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(
-        '[keys]\n"article.next_sentence" = "j,ctrl+n"\n[reader]\nreading_width = 72\ntheme = "nord"\n',
+        '[keys]\n"article.next_sentence" = "j,ctrl+n"\n'
+        '[reader]\nreading_width = 72\ntheme = "nord"\n',
         encoding="utf-8",
     )
     config = load_config(path)

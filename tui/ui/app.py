@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tui.config import Config
 from tui.store import Store
@@ -142,12 +142,22 @@ class MarginApp(App[None]):
     def action_help(self) -> None:
         """Show the key map, generated from the bindings in use (?)."""
         from tui.ui.dialogs.help import HelpScreen, bindings_help
+        from tui.ui.screens.library import DocumentTable, ImportInput, LibraryScreen
         from tui.ui.widgets.article import ArticleView
 
+        sources: tuple[type, ...] = (ArticleView, ReaderScreen, type(self))
+        if isinstance(self.screen, LibraryScreen):
+            sources = (LibraryScreen, DocumentTable, ImportInput, type(self))
         bindings: list[Binding] = []
-        for source in (ArticleView, ReaderScreen, type(self)):
+        for source in sources:
             bindings.extend(b for b in source.BINDINGS if isinstance(b, Binding))
         self.push_screen(HelpScreen(bindings_help(bindings, self._keymap, HELP_GROUPS)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No command palette over a dialog: its keys (ctrl+p moves up a list) are the dialog's."""
+        if action == "command_palette" and isinstance(self.screen, ModalScreen):
+            return False
+        return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the reader's actions as well as Textual's."""

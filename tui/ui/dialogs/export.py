@@ -177,7 +177,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         """Format, scope, tag filter, path, a message line and the buttons, in Tab order."""
-        with VerticalScroll(id="export-dialog") as dialog:
+        with VerticalScroll(id="export-dialog", can_focus=False) as dialog:
             dialog.border_title = Content("Export annotations")
             with Horizontal(classes="export-row"):
                 yield Label(Content("Format"), classes="export-label")
@@ -225,6 +225,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button(Content("Cancel"), id="export-cancel")
 
     def on_mount(self) -> None:
+        """Start at the first field, so Tab walks the dialog top to bottom."""
         self.query_one("#export-format", RadioSet).focus()
 
     # -- choices ------------------------------------------------------------------------------

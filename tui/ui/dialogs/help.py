@@ -8,20 +8,20 @@ remapped (GUIDE 3, posting).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.keys import key_to_character
+from textual.keys import format_key as textual_format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.textsafe import visible
 
-__all__ = ["OTHER", "HelpScreen", "Section", "bindings_help", "format_key", "format_keys"]
+__all__ = ["OTHER", "HelpScreen", "Section", "bindings_help", "format_key"]
 
 #: A section of the key map: its title and (keys as displayed, description) rows.
 Section = tuple[str, list[tuple[str, str]]]
@@ -82,19 +82,13 @@ def format_key(key: str) -> str:
         elif name[:1] == "f" and name[1:].isdigit():
             shown = name.upper()
         else:
-            shown = key_to_character(name) or name.replace("_", " ").title()
+            # Textual knows the characters behind names like "slash" or "question_mark".
+            char = textual_format_key(name)
+            shown = char if len(char) == 1 else name.replace("_", " ").title()
     if modifiers and len(shown) == 1 and shown.isalpha():
         # Ctrl+s would suggest a lower-case letter matters with a modifier; keyboards say Ctrl+S.
         shown = shown.upper()
     return "+".join([*(_MODIFIERS.get(m, m.title()) for m in modifiers), shown])
-
-
-def format_keys(keys: str) -> str:
-    """A binding's comma-separated key string formatted key by key."""
-    parts = [k for k in (p.strip() for p in keys.split(",")) if k]
-    if keys.strip() == ",":
-        parts = [","]
-    return KEY_SEPARATOR.join(dict.fromkeys(format_key(k) for k in parts))
 
 
 def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
@@ -107,6 +101,12 @@ def _keys_of(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
     return [format_key(k) for k in binding.key.split(",") if k.strip()]
 
 
+class _Row(NamedTuple):
+    group: str
+    keys: list[str]
+    description: str
+
+
 def bindings_help(
     bindings: Iterable[Binding],
     keymap: Mapping[str, str],
@@ -116,36 +116,38 @@ def bindings_help(
 
     A binding's keys come from `keymap[binding.id]` when the keymap overrides it, else from
     its own `key_display` or `key`. Bindings that share an id or an action are one row (the
-    first one's description), keys in order of appearance. Rows go to the section
+    first one's description), keys in order of appearance; a binding whose id has its own
+    group is not merged by action into another group's row. Rows go to the section
     `groups[binding.id]` (OTHER when missing); sections come in the order of `groups`' values,
     then any others, OTHER last. Bindings with neither description nor tooltip are left out.
     """
-    rows: dict[str, list[tuple[list[str], str]]] = {}
-    by_id: dict[str, tuple[list[str], str]] = {}
-    by_action: dict[tuple[str, str], tuple[list[str], str]] = {}
+    rows: dict[str, list[_Row]] = {}
+    by_id: dict[str, _Row] = {}
+    by_action: dict[str, _Row] = {}
     for binding in bindings:
         description = binding.description or binding.tooltip
         if not description:
             continue
-        group = groups.get(binding.id, OTHER) if binding.id else OTHER
-        keys = _keys_of(binding, keymap)
-        row = (by_id.get(binding.id) if binding.id else None) or by_action.get(
-            (group, binding.action)
-        )
+        group = groups.get(binding.id) if binding.id else None
+        row = by_id.get(binding.id) if binding.id else None
+        if row is None and (same := by_action.get(binding.action)) is not None:
+            # The same action under another explicitly grouped id means another context
+            # (Escape closing two different things): only ungrouped bindings join it.
+            row = same if group is None or group == same.group else None
         if row is None:
-            row = ([], description)
-            rows.setdefault(group, []).append(row)
-        row[0].extend(k for k in keys if k not in row[0])
+            row = _Row(group or OTHER, [], description)
+            rows.setdefault(row.group, []).append(row)
+        row.keys.extend(k for k in _keys_of(binding, keymap) if k not in row.keys)
         if binding.id:
             by_id.setdefault(binding.id, row)
-        by_action.setdefault((group, binding.action), row)
+        by_action.setdefault(binding.action, row)
     order = list(dict.fromkeys(groups.values()))
     order += [g for g in rows if g not in order]
     if OTHER in order:
         order.remove(OTHER)
         order.append(OTHER)
     return [
-        (group, [(KEY_SEPARATOR.join(keys), text) for keys, text in rows[group]])
+        (group, [(KEY_SEPARATOR.join(row.keys), row.description) for row in rows[group]])
         for group in order
         if group in rows
     ]
@@ -213,7 +215,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content("Esc, q or ? close · ↑↓ PgUp PgDn scroll"), id="help-hint")
 
     def on_mount(self) -> None:
-        # The body takes the scrolling keys; the screen's own bindings still close it.
+        """Focus the body, so arrows and PgUp/PgDn scroll it (the screen's keys still close)."""
         self.query_one("#help-body", VerticalScroll).focus()
 
     def action_close(self) -> None:

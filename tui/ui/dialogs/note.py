@@ -107,7 +107,7 @@ class UnsavedChanges(ModalScreen[Choice]):
                 yield Button(Content("Continue editing"), id="unsaved-continue")
 
     def on_mount(self) -> None:
-        # Enter on the default button must not lose anything: it saves.
+        """Focus Save, so a reflexive Enter keeps the text rather than discarding it."""
         self.query_one("#unsaved-save", Button).focus()
 
     def action_choose(self, choice: Choice) -> None:
@@ -238,8 +238,8 @@ class NoteEditor(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
+        """Focus the text with the cursor after the existing note, ready to add to it."""
         self._area.focus()
-        # Start typing after the existing note rather than before it.
         self._area.move_cursor(self._area.document.end)
 
     def flush(self) -> bool:

@@ -102,6 +102,7 @@ class TagPicker(ModalScreen[str | None]):
             background: $surface;
         }
         & #tags-input { margin-bottom: 1; }
+        & #tags-header { color: $text-muted; text-style: italic; height: 1; }
         & #tags-list { height: auto; max-height: 16; border: none; padding: 0; }
         & #tags-hint { color: $text-muted; height: 1; margin-top: 1; }
     }
@@ -140,8 +141,9 @@ class TagPicker(ModalScreen[str | None]):
             tooltip="Close without choosing a tag",
         ),
     ]
-    """Up/Down (Ctrl+P/Ctrl+N) move, Enter picks, Escape cancels. They are priority bindings so
-    that they act while the Input has focus (and before the app's Ctrl+P command palette)."""
+    """Up/Down (Ctrl+P/Ctrl+N) move, Enter picks, Escape cancels. Priority bindings, so they act
+    while the Input has focus. An app whose command palette is on Ctrl+P (a priority binding
+    checked first) must refuse "command_palette" in `check_action` while a picker is open."""
 
     def __init__(
         self,
@@ -172,6 +174,9 @@ class TagPicker(ModalScreen[str | None]):
         with Vertical(id="tags-dialog") as dialog:
             dialog.border_title = Content("Tag")
             yield Input(placeholder="Type to find or create a tag", id="tags-input")
+            yield Static(
+                Content(f"key   {'tag':<{self._column}}  uses"), id="tags-header", markup=False
+            )
             options = OptionList(id="tags-list", markup=False)
             # The input keeps focus so typing always filters; the list follows it.
             options.can_focus = False
@@ -182,6 +187,7 @@ class TagPicker(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
+        """List every tag and give the input the focus."""
         self._refresh_rows("")
         self.query_one("#tags-input", Input).focus()
 
@@ -208,7 +214,7 @@ class TagPicker(ModalScreen[str | None]):
 
     def _create_prompt(self, typed: str) -> Content:
         return Content.assemble(
-            ("+  ", "$success"),
+            ("+     ", "$success"),
             "Create tag “",
             (_one_line(typed), "bold"),
             "”",
@@ -226,9 +232,9 @@ class TagPicker(ModalScreen[str | None]):
         mark = "✓" if tag.name.casefold() in self._applied else " "
         return Content.assemble(
             (key, "$accent bold"),
-            " ",
+            "  ",
             (mark, "$success bold"),
-            " ",
+            "  ",
             name,
             pad,
             (f"  {tag.count:>4}", "$text-muted"),

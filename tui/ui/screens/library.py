@@ -270,6 +270,14 @@ class DocumentTable(DataTable[Text]):
         if self.documents:
             self.move_cursor(row=max(0, min(row, len(self.documents) - 1)), animate=False)
 
+    def select_document(self, document_id: int) -> bool:
+        """Move the cursor to the document `document_id`; False when it is not in the table."""
+        for row, info in enumerate(self.documents):
+            if info.id == document_id:
+                self.move_cursor(row=row, animate=False)
+                return True
+        return False
+
     def title_width(self) -> int:
         """The title column's width for the table's current width."""
         fixed = sum(col.width + 2 * self.cell_padding for col in _COLUMNS)
@@ -451,7 +459,8 @@ class LibraryScreen(Screen[None]):
             tooltip="Delete the highlighted document and its annotations",
         ),
         Binding("r", "refresh", "Refresh", id="library.refresh", tooltip="Read the library again"),
-        Binding("q", "quit", "Quit", id="library.quit", tooltip="Quit margin"),
+        # The app's quit, so whatever it saves first (drafts, positions) is saved.
+        Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit margin"),
     ]
 
     class OpenDocument(Message):
@@ -610,10 +619,6 @@ class LibraryScreen(Screen[None]):
         """Read the library again."""
         self.refresh_documents()
 
-    def action_quit(self) -> None:
-        """Quit the app."""
-        self.app.exit()
-
     def action_delete(self) -> None:
         """Ask, then delete the highlighted document with its annotations."""
         current = self.table.current_document
@@ -752,14 +757,12 @@ class LibraryScreen(Screen[None]):
             self._finish_import()
 
     def on_library_screen_import_progress(self, event: LibraryScreen.ImportProgress) -> None:
-        """Show which file is being imported."""
-        event.stop()
+        """Show which file is being imported (the message bubbles on, for the app)."""
         status = f"Importing {event.done + 1}/{event.total} {visible(event.name)}"
         self._show_progress(event.done, event.total, status)
 
     def on_library_screen_imported_one(self, event: LibraryScreen.ImportedOne) -> None:
-        """A file is in: show it in the table at once."""
-        event.stop()
+        """A file is in: show it in the table at once (the message bubbles on, for the app)."""
         self.refresh_documents()
 
     def _show_progress(self, done: int, total: int, status: str) -> None:
@@ -781,8 +784,13 @@ class LibraryScreen(Screen[None]):
             self.post_message(self.OpenDocument(outcome.reports[0].document_id))
         elif outcome.reports:
             self.import_input.value = ""
-            if self.table.documents:
-                self.table.focus()
+            # New documents sort below every read one: put the cursor on the first of them.
+            imported = {report.document_id for report in outcome.reports}
+            table = self.table
+            first = next((info.id for info in table.documents if info.id in imported), None)
+            if first is not None:
+                table.select_document(first)
+                table.focus()
 
     def _notify_outcome(self, outcome: ImportOutcome) -> None:
         if outcome.reports:
