@@ -212,10 +212,16 @@ def open_(ctx: click.Context, doc: str | None, clean: bool | None) -> None:
 @click.option("--all", "what", flag_value="all", help="Print both, labelled.")
 @click.pass_context
 def locate(ctx: click.Context, what: str | None) -> None:
-    """Print the path of the database in use (and, on request, of the config file)."""
+    """Print the path of the database in use and of the config file.
+
+    In a terminal both are printed, labelled; piped, the database path alone (so that
+    `$(margin locate)` works), unless --config or --all says otherwise.
+    """
     from tui.paths import config_path, database_path
 
     db = database_path(ctx.obj.get("db"))
+    if what is None and sys.stdout.isatty():
+        what = "all"  # a person asking; scripts reading $(margin locate) get the bare path
     if what == "config":
         click.echo(str(config_path()))
     elif what == "all":

@@ -7,6 +7,7 @@ per action, committed at once), keeps the undo history, and hands the widgets ne
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -586,13 +587,19 @@ class ReaderScreen(Screen[None]):
         if not view.matches:
             self.notify("No search: / finds", timeout=2)
             return
-        cursor = view.cursor
+        count = len(view.matches)
+        current = view.current_match
+        sentence_start, sentence_end = view.sentence_span
+        if current is not None and sentence_start <= view.matches[current][0] < sentence_end:
+            # Still on the match n/N last showed: step from it, not from the sentence start.
+            self._show_match((current + step) % count)
+            return
         starts = [s for s, _ in view.matches]
+        cursor = view.cursor
         if step > 0:
-            index = next((i for i, s in enumerate(starts) if s > cursor), 0)
+            index = bisect_right(starts, cursor) % count
         else:
-            index = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < cursor), -1)
-            index %= len(starts)
+            index = (bisect_left(starts, cursor) - 1) % count
         self._show_match(index)
 
     # ------------------------------------------------------------------ copy and export
