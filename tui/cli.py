@@ -471,6 +471,7 @@ def annotate(
     """
     from tui.anchoring import make_anchor
     from tui.model import COLORS, DEFAULT_COLOR
+    from tui.textsafe import excerpt
 
     if color and color.lower() not in COLORS:
         fail(f"unknown colour {color!r}; choose one of {', '.join(COLORS)}")
@@ -480,7 +481,7 @@ def annotate(
         document = store.get_document(resolve_doc(store, doc).id)
         spans = find_quote(document.text, quote)
         if not spans:
-            fail(f"quote not found in #{document.id} {document.title!r}: {excerpt(quote)!r}")
+            fail(f"quote not found in #{document.id} {document.title!r}: {excerpt(quote, 60)!r}")
         if occurrence is None and len(spans) > 1:
             fail(f"quote found {len(spans)} times; choose one with --occurrence 1..{len(spans)}")
         index = (occurrence or 1) - 1
@@ -512,12 +513,6 @@ def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
         return spans
     pattern = r"\s+".join(re.escape(word) for word in quote.split())
     return [m.span() for m in re.finditer(pattern, text)]
-
-
-def excerpt(text: str, width: int = 60) -> str:
-    """A one-line excerpt of at most `width` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 @main.command(short_help="List tags with quick keys and counts.")

@@ -46,7 +46,7 @@ def load_config(path: Path) -> Config:
     if not isinstance(keys, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
     ):
-        raise ConfigError(f'{path}: [keys] maps binding ids to key lists, e.g. "reader.quit" = "q"')
+        raise ConfigError(f'{path}: [keys] maps binding ids to key lists, e.g. "app.quit" = "q"')
     reader = data.get("reader", {})
     if not isinstance(reader, dict):
         raise ConfigError(f"{path}: [reader] must be a table")

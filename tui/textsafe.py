@@ -33,3 +33,9 @@ def visible(text: str) -> str:
 def is_control(char: str) -> bool:
     """True for a character that `visible` replaces."""
     return ord(char) in CONTROL_MAP
+
+
+def excerpt(text: str, width: int) -> str:
+    """One line of at most `width` characters: whitespace runs collapsed, controls made visible."""
+    flat = " ".join(visible(text).split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

@@ -338,6 +338,20 @@ async def test_typing_filters_and_offers_to_create() -> None:
 
 
 @sync
+async def test_start_of_an_existing_tag_picks_it_not_a_near_duplicate() -> None:
+    app = picker_app()
+    async with app.run_test() as pilot:
+        await type_text(pilot, "Repo")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, TagPicker)
+        assert picker.rows[0] == ("create", "Repo")  # creating stays one key away
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == ["report"]
+
+
+@sync
 async def test_pick_existing_tag_by_exact_name_ignores_case() -> None:
     app = picker_app()
     async with app.run_test() as pilot:

@@ -53,6 +53,13 @@ class MarginApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is already saved)"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show all keys"),
         Binding("o", "library", "Library", id="app.library", tooltip="Open the library"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="app.back",
+            tooltip="Leave the library for the document being read",
+        ),
     ]
     """Keys that work everywhere."""
 
@@ -114,6 +121,10 @@ class MarginApp(App[None]):
                 except Exception as exc:  # keep going: other screens may hold other work
                     self.log.error(f"flush failed: {exc!r}")
 
+    async def action_help_quit(self) -> None:
+        """ctrl+c with nothing selected quits, as in other terminal programs; drafts are saved."""
+        await self.action_quit()
+
     async def action_quit(self) -> None:
         """Quit after writing drafts and the reading position."""
         self.flush_all()
@@ -135,6 +146,21 @@ class MarginApp(App[None]):
             return
         self.push_screen(LibraryScreen(self.store))
 
+    def _library_over_reader(self) -> bool:
+        from tui.ui.screens.library import LibraryScreen
+
+        stack = self.screen_stack
+        return (
+            len(stack) >= 2
+            and isinstance(stack[-1], LibraryScreen)
+            and isinstance(stack[-2], ReaderScreen)
+        )
+
+    def action_back(self) -> None:
+        """Escape in the library opened with `o`: back to the reader under it."""
+        if self._library_over_reader():
+            self.pop_screen()
+
     def on_library_screen_open_document(self, message: object) -> None:
         """Open the document chosen in the library."""
         self.open_document(message.document_id)  # type: ignore[attr-defined]
@@ -151,12 +177,22 @@ class MarginApp(App[None]):
         bindings: list[Binding] = []
         for source in sources:
             bindings.extend(b for b in source.BINDINGS if isinstance(b, Binding))
+        if not isinstance(self.screen, LibraryScreen):
+            # In the reader, Escape clears the selection or the search; "back" is the library's.
+            bindings = [b for b in bindings if b.id != "app.back"]
         self.push_screen(HelpScreen(bindings_help(bindings, self._keymap, HELP_GROUPS)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No command palette over a dialog: its keys (ctrl+p moves up a list) are the dialog's."""
         if action == "command_palette" and isinstance(self.screen, ModalScreen):
             return False
+        if action == "library":
+            from tui.ui.screens.library import LibraryScreen
+
+            return not isinstance(self.screen, LibraryScreen)
+        if action == "back":
+            # Refused elsewhere, so Escape goes on to the screen (the reader's search bar).
+            return self._library_over_reader()
         return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

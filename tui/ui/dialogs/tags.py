@@ -210,7 +210,21 @@ class TagPicker(ModalScreen[str | None]):
         self._rows = rows
         option_list = self.query_one("#tags-list", OptionList)
         option_list.set_options(options)
-        option_list.highlighted = 0 if options else None
+        # Typing the start of an existing tag most likely means that tag: highlight it rather than
+        # "Create", so that Enter does not make a near-duplicate ("evid" next to "evidence").
+        prefixed = (
+            next(
+                (
+                    i
+                    for i, (kind, name) in enumerate(rows)
+                    if kind == "tag" and name.casefold().startswith(folded)
+                ),
+                None,
+            )
+            if typed
+            else None
+        )
+        option_list.highlighted = prefixed if prefixed is not None else (0 if options else None)
 
     def _create_prompt(self, typed: str) -> Content:
         return Content.assemble(

@@ -23,9 +23,10 @@ from textual.widgets import Footer, Input, Static
 from tui.anchoring import make_anchor, snap_span
 from tui.model import COLORS, Annotation, Document
 from tui.store import NotFoundError, Store
+from tui.textsafe import excerpt
 from tui.ui.widgets.article import ArticleView
 from tui.ui.widgets.outline import Outline
-from tui.ui.widgets.sidebar import Sidebar, excerpt
+from tui.ui.widgets.sidebar import Sidebar
 
 #: Most matches an incremental search draws; more are counted as "N+".
 MAX_MATCHES = 50_000
@@ -76,6 +77,7 @@ class ReaderScreen(Screen[None]):
             "cycle_color",
             "Colour",
             id="reader.color",
+            show=False,
             tooltip="Next colour for the highlight at the cursor",
         ),
         Binding("t", "pick_tag", "Tag", id="reader.tag", tooltip="Pick or create a tag"),
@@ -92,9 +94,10 @@ class ReaderScreen(Screen[None]):
             "delete",
             "Delete",
             id="reader.delete",
+            show=False,
             tooltip="Delete the annotation at the cursor",
         ),
-        Binding("u", "undo", "Undo", id="reader.undo", tooltip="Undo the last change"),
+        Binding("u", "undo", "Undo", id="reader.undo", show=False, tooltip="Undo the last change"),
         Binding(
             "ctrl+r", "redo", "Redo", show=False, id="reader.redo", tooltip="Redo what was undone"
         ),
@@ -103,7 +106,14 @@ class ReaderScreen(Screen[None]):
         ),
         Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
-        Binding("y", "copy", "Copy", id="reader.copy", tooltip="Copy the passage with a citation"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="reader.copy",
+            show=False,
+            tooltip="Copy the passage with a citation",
+        ),
         Binding("e", "export", "Export", id="reader.export", tooltip="Export annotations"),
         Binding("O", "toggle_outline", "Outline", show=False, id="reader.outline"),
         Binding(
@@ -127,7 +137,7 @@ class ReaderScreen(Screen[None]):
             background: $panel;
             color: $text-muted;
         }
-        #search { display: none; dock: bottom; margin-bottom: 2; }
+        #search { display: none; }
         #search.-active { display: block; }
         Outline.-hidden, Sidebar.-hidden { display: none; }
     }
@@ -221,13 +231,13 @@ class ReaderScreen(Screen[None]):
         """Title, progress, annotation count and the current mode in the status line."""
         placed = sum(1 for a in self.annotations if a.placed)
         unplaced = len(self.annotations) - placed
-        parts = [self.document.title, f"{self._fraction:.0%}", f"{placed} annotations"]
+        parts = [f"{self._fraction:.0%}", f"{placed} annotations"]
         if unplaced:
             parts.append(f"{unplaced} unplaced")
         view = self.view
         if view.selection:
             start, end = view.selection
-            parts.append(f"SELECT {end - start} chars (h highlight, t tag, Esc clear)")
+            parts.append(f"SELECT {end - start} chars")
         if view.matches:
             count = f"{len(view.matches):,}{'+' if self._match_overflow else ''}"
             index = (view.current_match or 0) + 1
@@ -236,7 +246,9 @@ class ReaderScreen(Screen[None]):
             parts.append(f"filter #{self.sidebar.tag_filter}")
         if mode:
             parts.append(mode)
-        self.query_one("#status", Static).update(Text(" · ".join(parts), no_wrap=True))
+        parts.append(self.document.title)
+        line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
+        self.query_one("#status", Static).update(line)
 
     @on(ArticleView.PositionChanged)
     def position_changed(self, event: ArticleView.PositionChanged) -> None:
@@ -303,12 +315,12 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------------ changes and undo
 
-    def record(self, change: Change) -> None:
+    def record(self, change: Change, message: str | None = None) -> None:
         """Remember a change for undo, refresh the widgets, and say what happened."""
         self.undo_stack.append(change)
         self.redo_stack.clear()
         self.reload()
-        self.notify(change.label, timeout=2)
+        self.notify(message or change.label, timeout=2)
 
     def reload(self) -> None:
         """Read the document's annotations again and hand them to the widgets."""
@@ -462,7 +474,7 @@ class ReaderScreen(Screen[None]):
             self.notify("No annotation here", timeout=2)
             return
         self.store.delete_annotation(ann.id)
-        self.record(Change(ann.id, ann, None, "Deleted (u undoes)"))
+        self.record(Change(ann.id, ann, None, "Deleted"), "Deleted (u undoes)")
 
     @on(Sidebar.AnnotationChosen)
     def annotation_chosen(self, event: Sidebar.AnnotationChosen) -> None:
@@ -499,13 +511,17 @@ class ReaderScreen(Screen[None]):
             self.sidebar.tag_filter = None
             self.update_status()
             return
+        tags = self.store.list_tags()
+        if not tags:
+            self.notify("No tags yet: t tags a passage", timeout=2)
+            return
 
         def chosen(name: str | None) -> None:
             if name:
                 self.sidebar.tag_filter = name
                 self.update_status()
 
-        self.app.push_screen(TagPicker(self.store.list_tags()), chosen)
+        self.app.push_screen(TagPicker(tags), chosen)
 
     # ------------------------------------------------------------------ find
 

@@ -210,6 +210,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             "next_annotation",
             "Next highlight",
             id="article.next_annotation",
+            show=False,
             tooltip="Go to the next highlight",
         ),
         Binding(

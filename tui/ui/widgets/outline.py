@@ -31,8 +31,11 @@ class Outline(OptionList):
     DEFAULT_CSS = """
     Outline {
         width: 30;
+        height: 100%;
         border: none;
+        border-top: solid $foreground 15%;
         border-right: vkey $foreground 15%;
+        border-title-color: $text-muted;
         padding: 0 1;
     }
     """

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.model import Annotation
-from tui.textsafe import visible
+from tui.textsafe import excerpt
 
 #: Swatch colours for the five highlight colours (foreground of the bar before each entry).
 SWATCHES = {
@@ -24,12 +24,6 @@ SWATCHES = {
     "pink": "#f66151",
     "purple": "#c061cb",
 }
-
-
-def excerpt(text: str, width: int) -> str:
-    """One line of at most `width` characters, whitespace runs collapsed, control chars visible."""
-    flat = " ".join(visible(text).split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
 def entry(annotation: Annotation, *, width: int = 120) -> Text:
@@ -45,6 +39,7 @@ def entry(annotation: Annotation, *, width: int = 120) -> Text:
         line.append(excerpt(annotation.note, width), style="italic")
     if not annotation.placed:
         line.append(f"\n  {annotation.status}", style="dim")
+    line.append("\n")  # a blank line between entries
     return line
 
 
@@ -62,10 +57,12 @@ class Sidebar(OptionList):
     DEFAULT_CSS = """
     Sidebar {
         width: 36;
+        height: 100%;
         border: none;
+        border-top: solid $foreground 15%;
         border-left: vkey $foreground 15%;
+        border-title-color: $text-muted;
         padding: 0 1;
-        & > .option-list--option { padding: 0 0 1 0; }
     }
     """
 
