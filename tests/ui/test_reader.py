@@ -274,6 +274,23 @@ async def test_note_is_saved_exactly(store: Store, doc_id: int) -> None:
 
 
 @sync
+async def test_a_then_escape_without_a_note_leaves_no_empty_highlight(
+    store: Store, doc_id: int
+) -> None:
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "j", "a")
+        assert isinstance(app.screen, NoteEditor)
+        assert len(store.annotations_for(doc_id)) == 1
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, ReaderScreen)
+        assert store.annotations_for(doc_id) == []
+        # On an existing highlight, an abandoned note keeps the highlight.
+        await keys(pilot, "h", "a", "escape")
+        assert len(store.annotations_for(doc_id)) == 1
+
+
+@sync
 async def test_quitting_with_the_editor_open_saves_the_draft(db: Path, doc_id: int) -> None:
     store = Store(db)
     app = reader_app(store, doc_id)
@@ -291,7 +308,7 @@ async def test_quitting_with_the_editor_open_saves_the_draft(db: Path, doc_id: i
 
 
 @sync
-async def test_ctrl_c_with_the_editor_open_saves_the_draft(db: Path, doc_id: int) -> None:
+async def test_ctrl_q_with_the_editor_open_saves_the_draft(db: Path, doc_id: int) -> None:
     store = Store(db)
     app = reader_app(store, doc_id)
     async with app.run_test(size=SIZE) as pilot:

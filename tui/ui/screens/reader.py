@@ -456,7 +456,8 @@ class ReaderScreen(Screen[None]):
         """Edit the note of the highlight at the cursor, highlighting first if needed (a)."""
         from tui.ui.dialogs.note import NoteEditor
 
-        ann = self._tag_target() or self.create_annotation()
+        existing = self._tag_target()
+        ann = existing or self.create_annotation()
         annotation_id = ann.id
 
         def save(text: str) -> None:
@@ -464,8 +465,16 @@ class ReaderScreen(Screen[None]):
             if current.note != text:
                 self.edit(current, "Note saved", note=text)
 
+        def closed(saved: str | None) -> None:
+            # A highlight made only to hold a note that was never written is taken back.
+            last = self.undo_stack[-1] if self.undo_stack else None
+            if existing is None and saved is None and last and last.annotation_id == annotation_id:
+                self.undo_stack.pop()
+                self._apply(annotation_id, None)
+                self.reload()
+
         editor = NoteEditor(ann.note, quote=ann.exact, title="Note", save=save)
-        self.app.push_screen(editor)
+        self.app.push_screen(editor, closed)
 
     def action_delete(self) -> None:
         """Delete the annotation at the cursor (d); u brings it back."""
