@@ -740,3 +740,36 @@ async def test_hostile_document_is_shown_literally(store: Store) -> None:
         assert isinstance(app.screen, ReaderScreen)
     (ann,) = store.annotations_for(doc.id)
     assert store.get_document(doc.id).text == HOSTILE
+
+
+@sync
+async def test_notifications_show_tag_names_literally(store: Store, doc_id: int) -> None:
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "j", "t")
+        await pilot.press(*"[red]x[/]")
+        await keys(pilot, "enter")
+        messages = [n.message for n in app._notifications]
+        assert any("#[red]x[/]" in m for m in messages), messages
+        assert all(not n.markup for n in app._notifications)
+        (ann,) = store.annotations_for(doc_id)
+        assert ann.tags == ["[red]x[/]"]
+
+
+@sync
+async def test_sidebar_filter_title_shows_the_tag_literally(store: Store, doc_id: int) -> None:
+    from tui.anchoring import make_anchor
+
+    text = store.get_document(doc_id).text
+    start = text.index("Perhaps most importantly")
+    store.add_annotation(doc_id, make_anchor(text, start, start + 24), tags=["[b]x[/b]"])
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        sidebar = reader(app).sidebar
+        sidebar.tag_filter = "[b]x[/b]"
+        await pilot.pause()
+        from textual.content import Content
+
+        # Textual keeps titles as markup; what it draws must be the tag as typed.
+        assert "#[b]x[/b]" in Content.from_markup(str(sidebar.border_title)).plain
+        assert len(sidebar.options) == 1

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from tui.config import Config
@@ -95,6 +96,19 @@ class MarginApp(App[None]):
             self.open_document(self.document_id)
         for notice in self.notices:
             self.notify(notice, timeout=6)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification as plain text, always: messages carry titles, quotes, tag names
+        and paths, which are data and must never be read as console markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _catch_signals(self) -> None:
         """SIGTERM and SIGHUP quit like `q`: drafts and the reading position are written first."""

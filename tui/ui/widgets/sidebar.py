@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import OptionList
@@ -115,7 +116,7 @@ class Sidebar(OptionList):
         title = f"Annotations ({count})"
         if self.tag_filter:
             title += f" · #{self.tag_filter}"
-        self.border_title = title
+        self.border_title = Content(title)  # a tag name is data, not markup
         self._restore(highlighted if highlighted is not None else self.current)
 
     def _restore(self, option_id: str | int | None) -> None:
