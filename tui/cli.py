@@ -612,6 +612,7 @@ def export(
     DOC is a document id, the path it was imported from, or a unique title prefix.
     """
     from tui.export import export as run_export
+    from tui.library import export_items
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -623,13 +624,8 @@ def export(
     with open_store(ctx, read_only=True) as store:
         infos = [resolve_doc(store, ref) for ref in docs] if docs else store.list_documents()
         ids = list(dict.fromkeys(d.id for d in infos))
-        annotations = store.all_annotations(ids, tags=list(tag_filter))
-        by_doc: dict[int, list[Annotation]] = {}
-        for ann in annotations:
-            by_doc.setdefault(ann.document_id, []).append(ann)
         # Named documents are exported even when bare; "everything" means what has annotations.
-        wanted = ids if docs and not tag_filter else [i for i in ids if i in by_doc]
-        items = [(store.get_document(i), by_doc.get(i, [])) for i in wanted]
+        items = export_items(store, ids, list(tag_filter), keep_bare=bool(docs) and not tag_filter)
     text = run_export(fmt, items)
     if output is None:
         write_stdout(text)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from tui.anchoring import resolve
 from tui.document import SUPPORTED_SUFFIXES, LoadResult, load_bytes, load_path
-from tui.model import Anchor, Document, Resolution
+from tui.model import Anchor, Annotation, Document, Resolution
 from tui.store import Store
 
 Action = Literal["added", "unchanged", "updated", "duplicate"]
@@ -112,3 +112,19 @@ def expand_paths(paths: list[Path]) -> Iterator[Path]:
                     yield child
         else:
             yield path
+
+
+def export_items(
+    store: Store, ids: list[int] | None, tags: list[str], *, keep_bare: bool = False
+) -> list[tuple[Document, list[Annotation]]]:
+    """Documents with their annotations for the exporters, in the order of `ids` (None: all).
+
+    Only documents with matching annotations are included, unless `keep_bare` asks for every
+    document in `ids` (a document named on purpose is exported even with nothing in it).
+    """
+    by_doc: dict[int, list[Annotation]] = {}
+    for ann in store.all_annotations(ids, tags=tags):
+        by_doc.setdefault(ann.document_id, []).append(ann)
+    order = ids if ids is not None else list(by_doc)
+    wanted = order if keep_bare else [i for i in order if i in by_doc]
+    return [(store.get_document(i), by_doc.get(i, [])) for i in wanted]

@@ -24,6 +24,7 @@ from tui.anchoring import make_anchor, snap_span
 from tui.model import COLORS, Annotation, Document
 from tui.store import NotFoundError, Store
 from tui.textsafe import excerpt
+from tui.ui.dialogs.export import ExportRequest
 from tui.ui.widgets.article import ArticleView
 from tui.ui.widgets.outline import Outline
 from tui.ui.widgets.sidebar import Sidebar
@@ -652,7 +653,7 @@ class ReaderScreen(Screen[None]):
         """Open the export dialog (e)."""
         from pathlib import Path
 
-        from tui.ui.dialogs.export import ExportDialog, ExportRequest
+        from tui.ui.dialogs.export import ExportDialog
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
@@ -665,25 +666,18 @@ class ReaderScreen(Screen[None]):
         )
         self.app.push_screen(dialog, chosen)
 
-    def run_export(self, request: object) -> None:
+    def run_export(self, request: ExportRequest) -> None:
         """Export as the dialog asked: to a file, or to the clipboard."""
         from tui.export import export
         from tui.fileio import write_atomically
+        from tui.library import export_items
 
-        fmt: str = request.fmt  # type: ignore[attr-defined]
-        scope: str = request.scope  # type: ignore[attr-defined]
-        tags: tuple[str, ...] = request.tags  # type: ignore[attr-defined]
-        path = request.path  # type: ignore[attr-defined]
-        ids = [self.document_id] if scope == "document" else None
-        annotations = self.store.all_annotations(ids, tags=list(tags))
-        by_doc: dict[int, list[Annotation]] = {}
-        for ann in annotations:
-            by_doc.setdefault(ann.document_id, []).append(ann)
-        items = [(self.store.get_document(doc_id), anns) for doc_id, anns in by_doc.items()]
-        if scope == "document" and not items:
-            items = [(self.document, [])]
-        text = export(fmt, items)
-        count = len(annotations)
+        this_document = request.scope == "document"
+        ids = [self.document_id] if this_document else None
+        items = export_items(self.store, ids, list(request.tags), keep_bare=this_document)
+        text = export(request.fmt, items)
+        count = sum(len(anns) for _, anns in items)
+        fmt, path = request.fmt, request.path
         if path is None:
             self.app.copy_to_clipboard(text)
             self.notify(f"Copied {count} annotation(s) as {fmt}", timeout=3)
