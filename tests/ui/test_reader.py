@@ -773,3 +773,21 @@ async def test_sidebar_filter_title_shows_the_tag_literally(store: Store, doc_id
         # Textual keeps titles as markup; what it draws must be the tag as typed.
         assert "#[b]x[/b]" in Content.from_markup(str(sidebar.border_title)).plain
         assert len(sidebar.options) == 1
+
+
+def test_overlapping_matches_a_scan_of_every_annotation(store: Store, doc_id: int) -> None:
+    import random
+
+    from tui.anchoring import make_anchor
+
+    text = store.get_document(doc_id).text
+    rng = random.Random(7)
+    for _ in range(300):
+        start = rng.randrange(len(text) - 400)
+        store.add_annotation(doc_id, make_anchor(text, start, start + rng.randrange(1, 400)))
+    screen = ReaderScreen(store, doc_id)
+    for _ in range(500):
+        start = rng.randrange(len(text))
+        end = start + rng.randrange(1, 200)
+        expected = sorted(a.id for a in screen.annotations if a.start < end and a.end > start)
+        assert sorted(a.id for a in screen.overlapping(start, end)) == expected

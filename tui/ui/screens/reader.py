@@ -150,7 +150,12 @@ class ReaderScreen(Screen[None]):
         self.document_id = document_id
         self.reading_width = reading_width
         self.document: Document = store.get_document(document_id)
-        self.annotations: list[Annotation] = store.annotations_for(document_id)
+        self.annotations: list[Annotation] = []
+        self._placed: list[Annotation] = []  # placed annotations by start, for span lookups
+        self._starts: list[int] = []
+        self._longest = 0
+        self._by_id: dict[int, Annotation] = {}
+        self._index(store.annotations_for(document_id))
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self._position = self.document.position
@@ -293,16 +298,29 @@ class ReaderScreen(Screen[None]):
         if reached is not None and reached.start < end and reached.end > start:
             return self._fresh(reached.id)
         best = None
-        for ann in self.annotations:
-            if ann.placed and ann.start < end and ann.end > start:
-                if view.selection and (ann.start, ann.end) == (start, end):
-                    return ann
-                if best is None or abs(ann.start - view.cursor) < abs(best.start - view.cursor):
-                    best = ann
+        for ann in self.overlapping(start, end):
+            if view.selection and (ann.start, ann.end) == (start, end):
+                return ann
+            if best is None or abs(ann.start - view.cursor) < abs(best.start - view.cursor):
+                best = ann
         return best
 
+    def _index(self, annotations: list[Annotation]) -> None:
+        """Keep the annotations and the indexes that make lookups per keypress cheap."""
+        self.annotations = annotations
+        self._placed = sorted((a for a in annotations if a.placed), key=lambda a: a.start)
+        self._starts = [a.start for a in self._placed]
+        self._longest = max((a.end - a.start for a in self._placed), default=0)
+        self._by_id = {a.id: a for a in annotations}
+
+    def overlapping(self, start: int, end: int) -> list[Annotation]:
+        """Placed annotations overlapping `[start, end)`, by start (no scan of the whole list)."""
+        high = bisect_left(self._starts, end)
+        low = bisect_left(self._starts, start - self._longest)
+        return [a for a in self._placed[low:high] if a.end > start]
+
     def _fresh(self, annotation_id: int) -> Annotation | None:
-        return next((a for a in self.annotations if a.id == annotation_id), None)
+        return self._by_id.get(annotation_id)
 
     def _existing_on_selection(self) -> Annotation | None:
         """The annotation covering exactly the selection (so it is not highlighted twice)."""
@@ -311,7 +329,7 @@ class ReaderScreen(Screen[None]):
             return None
         start, end = snap_span(self.document.text, *selection)
         return next(
-            (a for a in self.annotations if a.placed and (a.start, a.end) == (start, end)), None
+            (a for a in self.overlapping(start, end) if (a.start, a.end) == (start, end)), None
         )
 
     # ------------------------------------------------------------------ changes and undo
@@ -325,7 +343,7 @@ class ReaderScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the document's annotations again and hand them to the widgets."""
-        self.annotations = self.store.annotations_for(self.document_id)
+        self._index(self.store.annotations_for(self.document_id))
         self.view.annotations = self.annotations
         self.sidebar.annotations = self.annotations
         current = self.annotation_at_cursor()
