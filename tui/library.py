@@ -80,15 +80,40 @@ def store_loaded(store: Store, loaded: LoadResult, *, clean: bool) -> ImportRepo
     return ImportReport(existing.id, doc.title, "updated", loaded.removed, counts)
 
 
+def file_stamp(path: Path) -> str:
+    """Size and modification time of a file: when both are as at import, the file is unchanged."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def import_file(
     store: Store, path: Path, *, title: str | None = None, clean: bool | None = None
 ) -> ImportReport:
-    """Import or re-import one file; `clean=None` keeps the choice of the path's last import."""
+    """Import or re-import one file; `clean=None` keeps the choice of the path's last import.
+
+    A file whose size and modification time are as recorded at its last import is not read
+    again, so reopening a big book costs nothing here.
+    """
+    source = str(path.resolve())
+    stamp = file_stamp(path)
+    previous = store.find_by_source(source)
+    metadata = store.get_metadata(previous.id) if previous else {}
     if clean is None:
-        previous = store.find_by_source(str(path.resolve()))
-        clean = bool(previous and store.get_document(previous.id).metadata.get("cleaned"))
+        clean = bool(metadata.get("cleaned"))
+    if (
+        previous is not None
+        and metadata.get("file_stamp") == stamp
+        and bool(metadata.get("cleaned")) == clean
+        and title in (None, previous.title)
+    ):
+        return ImportReport(previous.id, previous.title, "unchanged")
     loaded = load_path(path, title=title, clean=clean)
-    return store_loaded(store, loaded, clean=clean)
+    loaded.document.metadata["file_stamp"] = stamp
+    report = store_loaded(store, loaded, clean=clean)
+    if report.action == "unchanged":
+        # Touched but not changed: remember the new stamp so the next open is quick again.
+        store.update_metadata(report.document_id, {"file_stamp": stamp})
+    return report
 
 
 def import_stdin(

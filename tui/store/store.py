@@ -664,6 +664,32 @@ class Store:
                 )
 
     @_api
+    def get_metadata(self, doc_id: int) -> dict[str, str]:
+        """A document's metadata alone, without reading its text."""
+        row = (
+            self._require()
+            .execute("SELECT metadata FROM documents WHERE id = ?", (doc_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return _decode_metadata(row[0])
+
+    @_api
+    def update_metadata(self, doc_id: int, changes: Mapping[str, str]) -> dict[str, str]:
+        """Merge `changes` into a document's metadata; returns the result."""
+        with self._write() as conn:
+            row = conn.execute("SELECT metadata FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            merged = {**_decode_metadata(row[0]), **changes}
+            conn.execute(
+                "UPDATE documents SET metadata = ? WHERE id = ?",
+                (json.dumps(merged, ensure_ascii=False), doc_id),
+            )
+        return merged
+
+    @_api
     def set_position(self, doc_id: int, position: int) -> None:
         """Save the reading position (clamped to the text) and set last_read to now."""
         with self._write() as conn:
