@@ -616,7 +616,7 @@ async def test_sidebar_enter_jumps_to_the_annotation(store: Store, doc_id: int) 
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         sidebar = screen.sidebar
-        assert sidebar.option_count == 2
+        assert len(sidebar.annotation_ids()) == 2
         sidebar.focus()
         await keys(pilot, "G", "enter")
         view = screen.view
@@ -639,17 +639,17 @@ async def test_f_filters_the_sidebar_by_tag(store: Store, doc_id: int) -> None:
     app = reader_app(store, doc_id)
     async with app.run_test(size=SIZE) as pilot:
         sidebar = reader(app).sidebar
-        assert sidebar.option_count == 3
+        assert len(sidebar.annotation_ids()) == 3
         await keys(pilot, "f")
         assert isinstance(app.screen, TagPicker)
         await pilot.press(*"beta")
         await keys(pilot, "enter")
         assert sidebar.tag_filter == "beta"
-        assert sidebar.option_count == 1
+        assert len(sidebar.annotation_ids()) == 1
         assert "#beta" in str(sidebar.border_title)
         await keys(pilot, "f")  # again: all shown
         assert sidebar.tag_filter is None
-        assert sidebar.option_count == 3
+        assert len(sidebar.annotation_ids()) == 3
 
 
 @sync
@@ -665,12 +665,11 @@ async def test_orphans_are_listed_apart(store: Store, doc_id: int) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         sidebar = screen.sidebar
-        ids = [sidebar.get_option_at_index(i).id for i in range(sidebar.option_count)]
-        assert ids[0] == str(kept.id)
-        assert ids[-1] == str(lost.id)
-        header = sidebar.get_option_at_index(ids.index(str(lost.id)) - 1)
-        assert "Unplaced (1)" in str(header.prompt)
-        assert header.disabled
+        ids = sidebar.annotation_ids()
+        assert ids == [kept.id, lost.id]
+        kinds = [e.kind for e in sidebar.entries]
+        assert kinds == ["annotation", "header", "annotation"]
+        assert "Unplaced (1)" in sidebar.entries[1].text
         # The orphan is not drawn in the text, and choosing it does not move the cursor.
         assert [a.id for a in screen.view.annotations if a.placed] == [kept.id]
         before = screen.view.cursor
@@ -772,7 +771,7 @@ async def test_sidebar_filter_title_shows_the_tag_literally(store: Store, doc_id
 
         # Textual keeps titles as markup; what it draws must be the tag as typed.
         assert "#[b]x[/b]" in Content.from_markup(str(sidebar.border_title)).plain
-        assert len(sidebar.options) == 1
+        assert len(sidebar.annotation_ids()) == 1
 
 
 def test_overlapping_matches_a_scan_of_every_annotation(store: Store, doc_id: int) -> None:

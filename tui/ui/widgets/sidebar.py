@@ -1,23 +1,30 @@
-"""The annotation sidebar: every annotation of the document in text order, unplaced ones apart."""
+"""The annotation sidebar: every annotation of the document in text order, unplaced ones apart.
+
+A virtual list on the Line API: every entry has the same height, so drawing a screenful costs
+the same with ten annotations or ten thousand, and changing one does not lay out the rest.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.model import Annotation
 from tui.textsafe import excerpt
 
-#: Swatch colours for the five highlight colours (foreground of the bar before each entry).
+#: Swatch colours for the five highlight colours (the bar before each entry).
 SWATCHES = {
     "yellow": "#f5c211",
     "green": "#33d17a",
@@ -26,34 +33,79 @@ SWATCHES = {
     "purple": "#c061cb",
 }
 
-
-def entry(annotation: Annotation, *, width: int = 120) -> Text:
-    """An annotation as sidebar text: swatch and quote, then tags, then the start of the note."""
-    line = Text()
-    line.append("▌ ", style=SWATCHES.get(annotation.color, "white"))
-    line.append(excerpt(annotation.exact, width))
-    if annotation.tags:
-        line.append("\n  ")
-        line.append(" ".join("#" + tag for tag in annotation.tags), style="bold cyan")
-    if annotation.note:
-        line.append("\n  ✎ ", style="magenta")
-        line.append(excerpt(annotation.note, width), style="italic")
-    if not annotation.placed:
-        line.append(f"\n  {annotation.status}", style="dim")
-    line.append("\n")  # a blank line between entries
-    return line
+#: Rows per entry: two of quote, two for tags and note, one blank.
+ENTRY_HEIGHT = 5
 
 
-class Sidebar(OptionList):
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row group of the sidebar: an annotation, or the header of the unplaced ones."""
+
+    kind: Literal["annotation", "header", "empty"]
+    annotation: Annotation | None = None
+    text: str = ""
+
+
+def split_cells(text: str, width: int) -> tuple[str, str]:
+    """The first line of `text` that fits `width` cells (broken at a space when one is near),
+    and the rest."""
+    used = 0
+    for index, char in enumerate(text):
+        used += cell_len(char)
+        if used > width:
+            space = text.rfind(" ", 0, index)
+            cut = space if space > index - 15 and space > 0 else index
+            return text[:cut], text[cut:].lstrip()
+    return text, ""
+
+
+def entry_lines(entry: Entry, width: int) -> list[Text]:
+    """The ENTRY_HEIGHT lines of an entry at `width` cells, from plain strings and styles."""
+    if entry.kind != "annotation" or entry.annotation is None:
+        style = "bold" if entry.kind == "header" else "dim"
+        lines = [Text(part, style=style) for part in entry.text.split("\n")]
+        return (lines + [Text()] * ENTRY_HEIGHT)[:ENTRY_HEIGHT]
+    ann = entry.annotation
+    quote = excerpt(ann.exact, 4 * max(width, 10))
+    first, rest = split_cells(quote, width - 2)
+    second = Text("  ")
+    second.append(rest)
+    second.truncate(width, overflow="ellipsis")
+    head = Text()
+    head.append("▌ ", style=SWATCHES.get(ann.color, "white"))
+    head.append(first)
+    meta: list[Text] = []
+    if ann.tags or not ann.placed:
+        tags = Text("  ")
+        tags.append(" ".join("#" + tag for tag in ann.tags), style="bold cyan")
+        if not ann.placed:
+            tags.append(f" ({ann.status})", style="dim")
+        meta.append(tags)
+    if ann.note:
+        note = Text("  ")
+        note.append("✎ ", style="magenta")
+        note.append(excerpt(ann.note, width), style="italic")
+        meta.append(note)
+    for line in meta:
+        line.truncate(width, overflow="ellipsis")
+    return ([head, second, *meta] + [Text()] * ENTRY_HEIGHT)[:ENTRY_HEIGHT]
+
+
+class Sidebar(ScrollView, can_focus=True):
     """Lists annotations (placed ones in text order, then unplaced); Enter jumps to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
-        Binding("g", "first", "First", show=False, id="sidebar.first"),
-        Binding("G", "last", "Last", show=False, id="sidebar.last"),
+        Binding("j,down", "move(1)", "Down", show=False, id="sidebar.down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="sidebar.up"),
+        Binding("g,home", "first", "First", show=False, id="sidebar.first"),
+        Binding("G,end", "last", "Last", show=False, id="sidebar.last"),
+        Binding("pagedown,space", "page(1)", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup,b", "page(-1)", "Page up", show=False, id="sidebar.page_up"),
+        Binding("enter", "choose", "Jump", id="sidebar.choose", tooltip="Jump to this annotation"),
     ]
-    """Vim moves on top of OptionList's arrows, Home/End and Enter."""
+    """Moving through the list like less and vim; Enter jumps to the annotation."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"sidebar--highlight", "sidebar--current"}
 
     DEFAULT_CSS = """
     Sidebar {
@@ -64,6 +116,9 @@ class Sidebar(OptionList):
         border-left: vkey $foreground 15%;
         border-title-color: $text-muted;
         padding: 0 1;
+        overflow-x: hidden;
+        & > .sidebar--highlight { background: $foreground 10%; }
+        &:focus > .sidebar--highlight { background: $accent 30%; }
     }
     """
 
@@ -82,7 +137,18 @@ class Sidebar(OptionList):
     current: var[int | None] = var(None)
     """Id of the annotation at the reader's cursor, highlighted while the sidebar is unfocused."""
 
-    def _visible(self) -> tuple[list[Annotation], list[Annotation]]:
+    highlighted: var[int | None] = var(None)
+    """Index in `entries` of the highlighted entry."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+        self._row_of: dict[int, int] = {}  # annotation id -> index in entries
+        self._cache: dict[tuple[int, int], list[Strip]] = {}
+
+    # ------------------------------------------------------------------ content
+
+    def _rebuild(self) -> None:
         wanted = self.tag_filter.casefold() if self.tag_filter else None
         chosen = [
             a
@@ -91,40 +157,46 @@ class Sidebar(OptionList):
         ]
         placed = sorted((a for a in chosen if a.placed), key=lambda a: (a.start, a.end, a.id))
         unplaced = sorted((a for a in chosen if not a.placed), key=lambda a: (a.start, a.id))
-        return placed, unplaced
-
-    def _rebuild(self) -> None:
-        placed, unplaced = self._visible()
-        options: list[Option | None] = [Option(entry(a), id=str(a.id)) for a in placed]
+        entries = [Entry("annotation", a) for a in placed]
         if unplaced:
-            options.append(None)
-            header = Text(f"Unplaced ({len(unplaced)}): passage not found", style="bold")
-            options.append(Option(header, disabled=True))
-            options.extend(Option(entry(a), id=str(a.id)) for a in unplaced)
-        if not options:
+            header = f"Unplaced ({len(unplaced)}):\npassage not found in the text"
+            entries.append(Entry("header", text=header))
+            entries.extend(Entry("annotation", a) for a in unplaced)
+        if not entries:
             hint = (
-                "No annotations yet.\nSelect with v, highlight with h."
-                if not self.tag_filter
-                else ""
+                f"No annotations tagged #{self.tag_filter}"
+                if self.tag_filter
+                else "No annotations yet.\nSelect with v, highlight with h."
             )
-            options.append(
-                Option(Text(hint or f"No annotations tagged #{self.tag_filter}"), disabled=True)
-            )
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
-        self.set_options(options)
+            entries.append(Entry("empty", text=hint))
+        previous = self.highlighted_annotation
+        self.entries = entries
+        self._row_of = {
+            e.annotation.id: i for i, e in enumerate(entries) if e.annotation is not None
+        }
+        self._cache.clear()
         count = len(placed) + len(unplaced)
-        title = f"Annotations ({count})"
-        if self.tag_filter:
-            title += f" · #{self.tag_filter}"
+        title = f"Annotations ({count})" + (f" · #{self.tag_filter}" if self.tag_filter else "")
         self.border_title = Content(title)  # a tag name is data, not markup
-        self._restore(highlighted if highlighted is not None else self.current)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(entries) * ENTRY_HEIGHT)
+        keep = previous.id if previous is not None else self.current
+        row = self._row_of.get(keep) if keep is not None else None
+        self.highlighted = row if row is not None else self._first_choosable()
+        self.refresh()
 
-    def _restore(self, option_id: str | int | None) -> None:
-        if option_id is None:
-            return
-        # The annotation may be gone or filtered out.
-        with contextlib.suppress(OptionDoesNotExist):
-            self.highlighted = self.get_option_index(str(option_id))
+    def _first_choosable(self) -> int | None:
+        return next((i for i, e in enumerate(self.entries) if e.kind == "annotation"), None)
+
+    @property
+    def highlighted_annotation(self) -> Annotation | None:
+        """The annotation of the highlighted entry, if it is one."""
+        if self.highlighted is None or self.highlighted >= len(self.entries):
+            return None
+        return self.entries[self.highlighted].annotation
+
+    def annotation_ids(self) -> list[int]:
+        """Ids of the listed annotations, top to bottom."""
+        return [e.annotation.id for e in self.entries if e.annotation is not None]
 
     def watch_annotations(self) -> None:
         """Rebuild the list when annotations change."""
@@ -136,11 +208,110 @@ class Sidebar(OptionList):
 
     def watch_current(self, current: int | None) -> None:
         """Follow the reader's cursor unless the person is moving in the sidebar."""
-        if not self.has_focus and current is not None:
-            self._restore(current)
+        if not self.has_focus and current is not None and current in self._row_of:
+            self.highlighted = self._row_of[current]
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Turn a chosen option into AnnotationChosen."""
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.AnnotationChosen(int(event.option.id)))
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        """Redraw the two entries and bring the new one into view."""
+        for index in (old, new):
+            if index is not None:
+                self._cache.pop((index, self._width()), None)
+                self.refresh(self._entry_region(index))
+        if new is not None:
+            self.scroll_to_region(self._entry_region(new), animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Entries are laid out per width."""
+        self._cache.clear()
+        self.virtual_size = Size(self._width(), len(self.entries) * ENTRY_HEIGHT)
+
+    # ------------------------------------------------------------------ drawing
+
+    def _width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _entry_region(self, index: int) -> Region:
+        return Region(0, index * ENTRY_HEIGHT, self._width(), ENTRY_HEIGHT)
+
+    def render_line(self, y: int) -> Strip:
+        """One row: which entry and which of its lines follows from the fixed entry height."""
+        row = y + int(self.scroll_offset.y)
+        index, line = divmod(row, ENTRY_HEIGHT)
+        width = self._width()
+        if index >= len(self.entries):
+            return Strip.blank(width, self.rich_style)
+        strips = self._cache.get((index, width))
+        if strips is None:
+            strips = self._render_entry(index, width)
+            if len(self._cache) > 512:
+                self._cache.clear()
+            self._cache[(index, width)] = strips
+        return strips[line]
+
+    def _render_entry(self, index: int, width: int) -> list[Strip]:
+        base = self.rich_style
+        if index == self.highlighted:
+            base = base + self.get_component_rich_style("sidebar--highlight")
+        strips = []
+        for text in entry_lines(self.entries[index], width):
+            segments = list(text.render(self.app.console))
+            segments = [Segment(s.text, base + s.style if s.style else base) for s in segments]
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        return strips
+
+    def notify_style_update(self) -> None:
+        """A theme change: draw again with the new styles."""
+        super().notify_style_update()
+        self._cache.clear()
+
+    # ------------------------------------------------------------------ moving and choosing
+
+    def _step(self, start: int, step: int) -> int | None:
+        index = start
+        while 0 <= index < len(self.entries):
+            if self.entries[index].kind == "annotation":
+                return index
+            index += step
+        return None
+
+    def action_move(self, step: int) -> None:
+        """Highlight the next (1) or previous (-1) annotation."""
+        if self.highlighted is None:
+            self.highlighted = self._first_choosable()
+            return
+        found = self._step(self.highlighted + step, step)
+        if found is not None:
+            self.highlighted = found
+
+    def action_page(self, step: int) -> None:
+        """Move by a screenful of entries."""
+        per_page = max(1, self.scrollable_content_region.height // ENTRY_HEIGHT)
+        start = (self.highlighted or 0) + step * per_page
+        start = min(max(start, 0), len(self.entries) - 1)
+        found = self._step(start, step) or self._step(start, -step)
+        if found is not None:
+            self.highlighted = found
+
+    def action_first(self) -> None:
+        """Highlight the first annotation."""
+        self.highlighted = self._step(0, 1)
+
+    def action_last(self) -> None:
+        """Highlight the last annotation."""
+        self.highlighted = self._step(len(self.entries) - 1, -1)
+
+    def action_choose(self) -> None:
+        """Post AnnotationChosen for the highlighted entry."""
+        ann = self.highlighted_annotation
+        if ann is not None:
+            self.post_message(self.AnnotationChosen(ann.id))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights an entry and jumps to it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + int(self.scroll_offset.y)) // ENTRY_HEIGHT
+        if 0 <= index < len(self.entries) and self.entries[index].kind == "annotation":
+            self.highlighted = index
+            self.action_choose()
