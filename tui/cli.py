@@ -36,16 +36,25 @@ def friendly_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tui.document import DocumentError
-        from tui.store import StoreError
-
         try:
             return func(*args, **kwargs)
-        except (DocumentError, StoreError) as exc:
-            fail(str(exc))
-        except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            fail(f"{exc.strerror or exc}{where}")
+        except Exception as exc:
+            # Only a loaded module can have raised its error class, so a command that never
+            # loads documents (list, tags, search) does not pay for importing the loaders.
+            expected = tuple(
+                getattr(sys.modules[name], cls)
+                for name, cls in (
+                    ("tui.document.errors", "DocumentError"),
+                    ("tui.store", "StoreError"),
+                )
+                if name in sys.modules
+            )
+            if isinstance(exc, expected):
+                fail(str(exc))
+            if isinstance(exc, OSError):
+                where = f": {exc.filename}" if exc.filename else ""
+                fail(f"{exc.strerror or exc}{where}")
+            raise
 
     return wrapper  # type: ignore[return-value]
 
@@ -343,21 +352,8 @@ def list_(ctx: click.Context) -> None:
     if not docs:
         click.echo("no documents yet: margin import PATH")
         return
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name, justify in [
-        ("id", "right"),
-        ("title", "left"),
-        ("words", "right"),
-        ("annotations", "right"),
-        ("read", "right"),
-        ("imported", "left"),
-        ("last read", "left"),
-    ]:
-        table.add_column(name, justify=justify, overflow="fold" if name == "title" else "ellipsis")
-    for d in docs:
-        table.add_row(
+    rows = [
+        [
             str(d.id),
             d.title,
             f"{d.words:,}",
@@ -365,8 +361,61 @@ def list_(ctx: click.Context) -> None:
             f"{d.progress:.0%}",
             short_time(d.imported),
             short_time(d.last_read) or "never",
+        ]
+        for d in docs
+    ]
+    columns = ["id", "title", "words", "annotations", "read", "imported", "last read"]
+    print_table(columns, rows, right={0, 2, 3, 4}, flexible=1)
+
+
+def print_table(
+    columns: list[str], rows: list[list[str]], *, right: set[int], flexible: int
+) -> None:
+    """Aligned columns, header in bold on a terminal. On a terminal the `flexible` column is
+    cut to fit the width; piped, nothing is cut. Cells are shown with controls made visible.
+
+    Plain formatting rather than rich's Table: a table of 1,000 documents renders in a few
+    milliseconds instead of most of a second.
+    """
+    from rich.cells import cell_len
+
+    from tui.textsafe import visible
+
+    cells = [[visible(cell).replace("\n", " ") for cell in row] for row in rows]
+    widths = [max([cell_len(c)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    tty = sys.stdout.isatty()
+    if tty:
+        import shutil
+
+        room = (
+            shutil.get_terminal_size().columns
+            - (sum(widths) - widths[flexible])
+            - 2 * (len(columns) - 1)
         )
-    stdout_console().print(table)
+        widths[flexible] = max(min(widths[flexible], room), len(columns[flexible]))
+
+    def fit(text: str, width: int) -> str:
+        if cell_len(text) <= width:
+            return text
+        out, used = "", 0
+        for char in text:
+            if used + cell_len(char) > width - 1:
+                break
+            out += char
+            used += cell_len(char)
+        return out + "…"
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for i, value in enumerate(values):
+            value = fit(value, widths[i]) if tty else value
+            pad = " " * max(0, widths[i] - cell_len(value))
+            parts.append(pad + value if i in right else value + pad)
+        return "  ".join(parts).rstrip()
+
+    header = line(columns)
+    click.echo(click.style(header, bold=True) if tty else header)
+    click.echo("\n".join(line(row) for row in cells))
 
 
 def short_time(stamp: str) -> str:
@@ -525,18 +574,11 @@ def tags(ctx: click.Context) -> None:
     if not rows:
         click.echo("no tags yet: margin annotate DOC --quote TEXT --tag NAME")
         return
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("key", justify="right")
-    table.add_column("tag")
-    table.add_column("uses", justify="right")
-    table.add_column("description")
-    for tag in rows:
-        table.add_row(
-            "" if tag.key is None else str(tag.key), tag.name, str(tag.count), tag.description
-        )
-    stdout_console().print(table)
+    table = [
+        ["" if tag.key is None else str(tag.key), tag.name, str(tag.count), tag.description]
+        for tag in rows
+    ]
+    print_table(["key", "tag", "uses", "description"], table, right={0, 2}, flexible=3)
 
 
 @main.command(short_help="Full-text search over quotes, notes and documents.")

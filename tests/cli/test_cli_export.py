@@ -98,3 +98,13 @@ def test_corrupt_database_is_one_line(margin, sample, tmp_path):
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert bad.read_bytes() == b"this is not a database" * 100
+
+
+def test_list_shows_long_and_hostile_titles_whole_when_piped(margin, tmp_path):
+    title = "A very long title " * 8 + "[bold]x[/] \x1b[31m end"
+    path = tmp_path / "t.txt"
+    path.write_text("Body text of the document.\n", encoding="utf-8")
+    assert margin("import", "--title", title, str(path)).exit_code == 0
+    out = margin("list").stdout
+    assert "[bold]x[/] ␛[31m end" in out
+    assert "\x1b" not in out
