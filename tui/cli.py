@@ -197,6 +197,10 @@ def open_(ctx: click.Context, doc: str | None, clean: bool | None) -> None:
         if doc is not None:
             path = Path(doc).expanduser()
             if path.is_file():
+                size = path.stat().st_size
+                if size > 1_000_000 and sys.stderr.isatty():
+                    # Reading a book takes a moment: say so before the screen takes over.
+                    click.echo(f"margin: opening {path.name} ({size / 1e6:.1f} MB)…", err=True)
                 report = import_file(store, path, clean=clean)
                 document_id = report.document_id
                 if report.action == "updated":
