@@ -74,6 +74,9 @@ class Bench:
             "LESS": "",
             "LESSOPEN": "",
             "LESSHISTFILE": "-",
+            # Python writes and reuses .pyc files unless told otherwise; an installed margin
+            # runs from them, so the figures must too (an empty value counts as unset).
+            "PYTHONDONTWRITEBYTECODE": "",
         }
         self.results = {f.name: Result(f) for f in FIGURES}
         self._dbs: dict[str, tuple[Path, int]] = {}
@@ -449,6 +452,17 @@ def write_report(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def compile_margin() -> None:
+    """Byte-compile margin's modules, as `pip install` does, so no figure pays for compiling.
+
+    An editable install (and a shell with PYTHONDONTWRITEBYTECODE set) would otherwise leave
+    every launch compiling margin from source, which no installed copy ever does.
+    """
+    import compileall
+
+    compileall.compile_dir(ROOT / "tui", quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -479,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
+    compile_margin()
     with tempfile.TemporaryDirectory(prefix="margin-bench-") as tmp:
         bench = Bench(runs, Path(tmp), log)
         missing_terminal = None if shutil.which("tmux") else "tmux is not installed"
@@ -518,7 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         " figures are measured in a real terminal (tmux, 120×40): launch is from just before"
         " the tmux session is made to the first screen capture that shows the text; a key is"
         " from `send-keys` to the first capture that differs. Command-line figures are whole"
-        " processes. Targets are those of issue 4 (`benchmarks/figures.py`).",
+        " processes, run from byte-compiled modules as an installed margin is. Targets are"
+        " those of issue 4 (`benchmarks/figures.py`).",
         "",
         *machine(),
         "",

@@ -63,12 +63,21 @@ def friendly_errors(func: F) -> F:
 def open_store(ctx: click.Context, *, read_only: bool = False) -> Iterator[Store]:
     """The store at the path chosen by --db, $MARGIN_DB or ./annotations.db."""
     from tui.paths import database_path
-    from tui.store import Store
+    from tui.store import Store, StoreError
 
     path = database_path(ctx.obj.get("db") if ctx.obj else None)
     if read_only and not path.exists():
         fail(f"no database at {path} yet: import a document first (margin import PATH)")
-    store = Store(path, read_only=read_only) if read_only else Store(path)
+    if read_only:
+        try:
+            store = Store(path, read_only=True)
+        except StoreError as err:
+            if err.kind != "needs-upgrade":
+                raise
+            Store(path).close()  # made by an older margin: upgrade it once, then read
+            store = Store(path, read_only=True)
+    else:
+        store = Store(path)
     try:
         yield store
     finally:
@@ -381,11 +390,16 @@ def print_table(
     Plain formatting rather than rich's Table: a table of 1,000 documents renders in a few
     milliseconds instead of most of a second.
     """
-    from rich.cells import cell_len
-
     from tui.textsafe import visible
 
-    cells = [[visible(cell).replace("\n", " ") for cell in row] for row in rows]
+    def cell_len(text: str) -> int:
+        if text.isascii():  # visible() has made controls printable: one cell each
+            return len(text)
+        from rich.cells import cell_len as wide_len
+
+        return wide_len(text)
+
+    cells = [[visible(cell).replace("\n", " ").replace("\t", " ") for cell in row] for row in rows]
     widths = [max([cell_len(c)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     tty = sys.stdout.isatty()
     if tty:
@@ -429,9 +443,10 @@ def short_time(stamp: str) -> str:
     from datetime import datetime
 
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+        local = datetime.fromisoformat(stamp).astimezone()
     except ValueError:
         return stamp
+    return f"{local.year:04}-{local.month:02}-{local.day:02} {local.hour:02}:{local.minute:02}"
 
 
 @main.command(short_help="Print a document, highlights styled in a terminal.")

@@ -7,7 +7,6 @@ these dataclasses, the exporters and the UI take them; none of them knows about 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +24,8 @@ PLACED_STATUSES: frozenset[str] = frozenset({"anchored", "moved"})
 
 def text_sha256(text: str) -> str:
     """Hex sha256 of a text's UTF-8 encoding: how margin tells whether a text changed."""
+    import hashlib  # here: OpenSSL's load is a tenth of `margin list`'s import time
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

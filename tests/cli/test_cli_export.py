@@ -73,6 +73,16 @@ def test_list_columns(annotated):
     assert "never" in out
 
 
+def test_read_command_upgrades_a_database_of_an_older_margin(margin, tmp_path):
+    from tests.unit.test_store_faults import first_version_database
+
+    old = tmp_path / "old.db"
+    first_version_database(old)
+    result = margin("list", db_path=old)
+    assert result.exit_code == 0, result.stderr
+    assert "Old" in result.stdout
+
+
 def test_locate(margin, tmp_path, monkeypatch):
     assert margin("locate").stdout.strip() == str(tmp_path / "test.db")
     assert margin("locate", db_path=None).stdout.strip() == str(Path.cwd() / "annotations.db")

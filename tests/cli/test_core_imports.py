@@ -78,3 +78,25 @@ def test_cli_commands_do_not_import_textual(argv, tmp_path):
     )
     result = run_python(code)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("argv", [["list"], ["tags"], ["search", "trial"], ["show", "1"]])
+def test_read_commands_on_a_current_database_skip_sqlite_utils(argv, tmp_path):
+    """sqlite-utils (40 ms to import) is for migrations; reading never needs it."""
+    db = tmp_path / "t.db"
+    prepare = run_python(
+        "from click.testing import CliRunner\nfrom tui.cli import main\n"
+        f"r = CliRunner().invoke(main, ['--db', {str(db)!r}, 'import', {str(SAMPLE)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+    )
+    assert prepare.returncode == 0, prepare.stderr
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from tui.cli import main\n"
+        f"r = CliRunner().invoke(main, ['--db', {str(db)!r}] + {argv!r})\n"
+        "assert r.exit_code == 0, r.output\n"
+        "sys.exit(1 if 'sqlite_utils' in sys.modules else 0)\n"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stdout + result.stderr

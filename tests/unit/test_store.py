@@ -626,7 +626,7 @@ def test_closed_store_raises_store_error() -> None:
 
 def test_schema_is_recorded_by_named_migrations(store: Store) -> None:
     assert store.schema_version() == schema.SCHEMA_VERSION == len(schema.MIGRATION_NAMES)
-    applied = [m.name for m in schema.MIGRATIONS.applied(store.db)]
+    applied = [m.name for m in schema.migration_set().applied(store.db)]
     assert applied == list(schema.MIGRATION_NAMES)
     assert store.db.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

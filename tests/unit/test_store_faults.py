@@ -436,3 +436,44 @@ def test_translate_gives_one_line_per_kind(message: str, kind: str) -> None:
     err = translate(sqlite3.OperationalError(message), "/home/me/annotations.db")
     assert err.kind == kind
     assert "/home/me/annotations.db" in str(err) and "\n" not in str(err)
+
+
+# -- upgrades ----------------------------------------------------------------------------------
+
+
+def first_version_database(path: Path) -> None:
+    """A database as the first margin wrote it: only migration 0001 applied."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    old = Migrations(schema.MIGRATION_SET)
+    old(name=schema.MIGRATION_NAMES[0])(schema._FUNCTIONS[0])
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(Database(conn), old, version=1)
+    conn.execute(
+        "INSERT INTO documents (title, text, length, position) VALUES ('Old', 'Old text.', 9, 0)"
+    )
+    conn.close()
+
+
+def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    first_version_database(path)
+    with pytest.raises(StoreError) as err:
+        Store(path, read_only=True)
+    assert err.value.kind == "needs-upgrade"
+    with Store(path) as store:
+        assert store.schema_version() == schema.SCHEMA_VERSION
+        assert [d.title for d in store.list_documents()] == ["Old"]
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        assert "documents_list" in indexes
+
+
+def test_the_library_list_reads_the_covering_index_not_the_texts() -> None:
+    from tui.store.store import _INFO_COLUMNS
+
+    store = Store.memory()
+    plan = store.db.execute(
+        f"EXPLAIN QUERY PLAN SELECT {_INFO_COLUMNS} FROM documents d ORDER BY d.id"
+    ).fetchall()
+    assert any("COVERING INDEX documents_list" in row[-1] for row in plan), plan

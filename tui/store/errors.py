@@ -18,6 +18,7 @@ ERROR_KINDS = (
     "foreign",  # a SQLite database that belongs to another program
     "missing",  # the file or its folder does not exist
     "closed",  # the store was closed
+    "needs-upgrade",  # opened read-only, but written by an older margin: open it writable once
 )
 
 

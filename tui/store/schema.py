@@ -13,13 +13,17 @@ DROP TABLE cannot cascade), followed by `PRAGMA foreign_key_check` before commit
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, TypeAlias
 
 from tui.store.errors import StoreError
+
+if TYPE_CHECKING:  # sqlite-utils is imported only to migrate: every read command skips it
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 #: `PRAGMA application_id` of a margin database ("mrgn"), so we can tell another program's file.
 APPLICATION_ID = 0x6D72676E
@@ -28,19 +32,33 @@ STATUSES = ("anchored", "moved", "needs-review", "ambiguous", "orphan")
 #: unicode61 folds case for every script; remove_diacritics 2 makes "cafe" find "Café".
 TOKENIZE = "unicode61 remove_diacritics 2"
 
-MIGRATIONS = Migrations(MIGRATION_SET)
+#: What the schema helpers run statements on: a sqlite3 connection or a sqlite-utils Database.
+Executor: TypeAlias = "sqlite3.Connection | Database"
+
 _NAMES: list[str] = []
+_FUNCTIONS: list[Callable[[Database], None]] = []
 
 
 def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
     """Register a migration under `name`, keeping our own ordered list of the known names."""
 
     def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
-        MIGRATIONS(name=name)(fn)
         _NAMES.append(name)
+        _FUNCTIONS.append(fn)
         return fn
 
     return register
+
+
+@functools.cache
+def migration_set() -> Migrations:
+    """The sqlite-utils migration set holding every registered migration, in order."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, fn in zip(_NAMES, _FUNCTIONS, strict=True):
+        migrations(name=name)(fn)
+    return migrations
 
 
 def _script(db: Database, sql: str) -> None:
@@ -96,7 +114,7 @@ _TRIGGERS = {
 }
 
 
-def create_fts_triggers(db: Database) -> None:
+def create_fts_triggers(db: Executor) -> None:
     """(Re)create the triggers that keep both full-text tables in step with their tables.
 
     Idempotent; call it from every migration that rebuilds documents, annotations, tags or
@@ -111,7 +129,7 @@ def create_fts_triggers(db: Database) -> None:
 BATCH_TRIGGERS = ("margin_annotations_ai", "margin_annotation_tags_ai")
 
 
-def drop_batch_triggers(db: Database) -> None:
+def drop_batch_triggers(db: Executor) -> None:
     """Drop the per-row annotation-insert triggers (inside a transaction, for a batch).
 
     The caller must run `index_new_annotations` and `create_fts_triggers` before committing.
@@ -120,7 +138,7 @@ def drop_batch_triggers(db: Database) -> None:
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-def index_new_annotations(db: Database, after_id: int) -> None:
+def index_new_annotations(db: Executor, after_id: int) -> None:
     """Add annotations with id > `after_id` (and their tags) to annotations_fts in one go."""
     db.execute(
         "INSERT INTO annotations_fts(rowid, exact, note, tags) SELECT a.id, a.exact, a.note, "
@@ -130,7 +148,7 @@ def index_new_annotations(db: Database, after_id: int) -> None:
     )
 
 
-def rebuild_fts(db: Database) -> None:
+def rebuild_fts(db: Executor) -> None:
     """Rebuild both full-text indexes from their tables (after a repair or a bulk change)."""
     db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
     db.execute("DELETE FROM annotations_fts")
@@ -213,6 +231,17 @@ CREATE VIRTUAL TABLE annotations_fts USING fts5(exact, note, tags, tokenize='{TO
     create_fts_triggers(db)
 
 
+@_migration("0002_document_list_index")
+def _document_list_index(db: Executor) -> None:
+    # The library columns sit after a document's text in each row; reading them walks the
+    # text's overflow pages (12 MB for 1,000 articles). A covering index lets `margin list`
+    # and the library screen read them without touching the texts.
+    db.execute(
+        "CREATE INDEX documents_list ON documents"
+        "(id, title, source, words, imported, last_read, position, length, format)"
+    )
+
+
 #: Names of the migrations this margin knows, in order; their count is the schema version.
 MIGRATION_NAMES: tuple[str, ...] = tuple(_NAMES)
 SCHEMA_VERSION = len(MIGRATION_NAMES)
@@ -228,12 +257,26 @@ class SchemaState:
     other_tables: bool
 
 
-def inspect(db: Database) -> SchemaState:
-    """Read the version markers. The first read of a file is where SQLite notices garbage."""
-    user_version = db.execute("PRAGMA user_version").fetchone()[0]
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    applied = tuple(m.name for m in MIGRATIONS.applied(db))
-    other = db.execute(
+def inspect(conn: sqlite3.Connection) -> SchemaState:
+    """Read the version markers. The first read of a file is where SQLite notices garbage.
+
+    Plain SQL on the connection, reading sqlite-utils' `_sqlite_migrations` table as
+    `Migrations.applied()` does, so that opening a current database never imports sqlite-utils.
+    """
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    applied: tuple[str, ...] = ()
+    if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone():
+        applied = tuple(
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                (MIGRATION_SET,),
+            )
+        )
+    other = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchone()[0]
     return SchemaState(user_version, application_id, applied, bool(other))
@@ -269,13 +312,15 @@ def check_compatible(
 
 
 def migrate(
-    db: Database, migrations: Migrations = MIGRATIONS, *, version: int = SCHEMA_VERSION
+    db: Database, migrations: Migrations | None = None, *, version: int = SCHEMA_VERSION
 ) -> list[str]:
     """Apply the pending migrations and stamp the version; returns the names applied.
 
     The caller holds the write transaction, so the whole upgrade is one commit or nothing
     (sqlite-utils nests each migration in a savepoint inside it).
     """
+    if migrations is None:
+        migrations = migration_set()
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {int(version)}")

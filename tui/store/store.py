@@ -24,9 +24,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import EllipsisType, TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from tui.model import (
     DEFAULT_COLOR,
@@ -53,6 +51,9 @@ from tui.store.schema import (
     migrate,
     rebuild_fts,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -224,6 +225,7 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0  # nesting of _write(): 0 = no transaction of ours is open
         self._conn: sqlite3.Connection | None = None
+        self._db: Database | None = None
         try:
             self._open()
         except StoreError as err:
@@ -253,7 +255,7 @@ class Store:
     def _open(self, *, immutable: bool = False) -> None:
         conn = self._connect(immutable=immutable)
         try:
-            self.db = Database(conn, execute_plugins=False)
+            self._db = None
             self._conn = conn
             self._prepare()
         except sqlite3.Error as exc:
@@ -264,6 +266,19 @@ class Store:
             conn.close()
             self._conn = None
             raise
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils `Database` (for migrations and schema work).
+
+        Made on first use: sqlite-utils takes 40 ms to import, which every read-only command
+        would otherwise pay for.
+        """
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self._require(), execute_plugins=False)
+        return self._db
 
     @classmethod
     def memory(cls) -> Store:
@@ -315,14 +330,14 @@ class Store:
         if self.read_only:
             conn.execute("PRAGMA query_only = ON")
         # Read the version before any statement that could write (journal_mode included).
-        if not check_compatible(inspect(self.db), self.path):
+        if not check_compatible(inspect(conn), self.path):
             if not self.read_only:
                 self._set_durability()
             return
         if self.read_only:
             raise StoreError(
                 f"{self.path} needs a schema upgrade; open it once without read-only",
-                kind="read-only",
+                kind="needs-upgrade",
             )
         self._set_durability()
         self._upgrade()
@@ -344,7 +359,7 @@ class Store:
         conn.execute("PRAGMA foreign_keys = OFF")
         try:
             with self._write():
-                if check_compatible(inspect(self.db), self.path):  # another process may have won
+                if check_compatible(inspect(conn), self.path):  # another process may have won
                     migrate(self.db)
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
@@ -838,7 +853,7 @@ class Store:
             batch = len(rows) >= BATCH_INDEX_THRESHOLD
             last = conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
             if batch:
-                drop_batch_triggers(self.db)
+                drop_batch_triggers(self._require())
             conn.executemany(
                 'INSERT INTO annotations (uuid, document_id, start, "end", exact, prefix, suffix,'
                 " text_sha256, color, note, status, score, created, updated)"
@@ -854,8 +869,8 @@ class Store:
                     [(tag_id, position, ids[uid]) for tag_id, position, uid in pairs],
                 )
             if batch:
-                index_new_annotations(self.db, last)
-                create_fts_triggers(self.db)
+                index_new_annotations(self._require(), last)
+                create_fts_triggers(self._require())
         return len(rows)
 
     @_api
@@ -1213,7 +1228,7 @@ class Store:
     def rebuild_search_index(self) -> None:
         """Rebuild both full-text indexes from the tables (one transaction)."""
         with self._write():
-            rebuild_fts(self.db)
+            rebuild_fts(self._require())
 
     @_api
     def schema_version(self) -> int:
