@@ -17,11 +17,10 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from tui.model import Anchor, AnchorStatus, Resolution
 from tui.model import text_sha256 as _sha256
+
+# rapidfuzz is imported where it is used: the reader opens without it (8 ms) unless a text changed.
 
 __all__ = [
     "CONTEXT",
@@ -170,6 +169,8 @@ def resolve(text: str, anchor: Anchor, *, text_sha256: str | None = None) -> Res
 
 def score_span(text: str, anchor: Anchor, start: int, end: int) -> Candidate:
     """Score the anchor against `text[start:end]` as `resolve` does (for review and tests)."""
+    from rapidfuzz.distance import Levenshtein
+
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"span {start}..{end} is outside a text of {len(text)}")
     errors = Levenshtein.distance(anchor.exact, text[start:end])
@@ -357,6 +358,8 @@ class _Resolver:
 
     def _rough_score_new(self) -> None:
         """Upper bounds of the scores of candidates not scored yet, from fixed windows."""
+        from rapidfuzz.distance import Levenshtein
+
         text, n, old, m = self.text, self.n, self.old_start, self.m
         prefix, suffix = self.anchor.prefix, self.anchor.suffix
         lp, ls = len(prefix), len(suffix)
@@ -419,6 +422,8 @@ def _prefix_similarity(text: str, start: int, stored: str, shift: int) -> float:
     1 - edits / len(stored), taking the best of windows up to `shift` code points longer or
     shorter, so an insertion or deletion right before the quote counts once, not twice.
     """
+    from rapidfuzz.distance import Levenshtein
+
     if not stored:
         return 1.0 if start == 0 else EMPTY_CONTEXT
     size = len(stored)
@@ -439,6 +444,8 @@ def _prefix_similarity(text: str, start: int, stored: str, shift: int) -> float:
 
 def _suffix_similarity(text: str, end: int, stored: str, shift: int) -> float:
     """How well `stored` matches the text starting at `end` (aligned on its first character)."""
+    from rapidfuzz.distance import Levenshtein
+
     if not stored:
         return 1.0 if end == len(text) else EMPTY_CONTEXT
     size = len(stored)
@@ -581,6 +588,8 @@ def _far_regions(text: str, anchor: Anchor, max_errors: int) -> list[tuple[int, 
     is at least the Levenshtein similarity of a match inside the window, so a block scoring
     below a needle's least similarity holds no such match.
     """
+    from rapidfuzz import fuzz
+
     m, n = len(anchor.exact), len(text)
     regions: list[tuple[int, int]] = []
     for needle, offset, least in _far_needles(anchor):

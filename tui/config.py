@@ -13,7 +13,6 @@ Example (`margin locate --config` prints where it lives):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +35,8 @@ def load_config(path: Path) -> Config:
     """Read `path`; a missing file gives the defaults, a broken one raises ConfigError."""
     if not path.exists():
         return Config()
+    import tomllib  # only when there is a file: most people have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

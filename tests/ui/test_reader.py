@@ -614,6 +614,7 @@ async def test_sidebar_enter_jumps_to_the_annotation(store: Store, doc_id: int) 
     store.add_annotation(doc_id, make_anchor(text, near, near + 19), tags=["early"])
     app = reader_app(store, doc_id)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the annotations are read once the text is drawn
         screen = reader(app)
         sidebar = screen.sidebar
         assert len(sidebar.annotation_ids()) == 2
@@ -638,6 +639,7 @@ async def test_f_filters_the_sidebar_by_tag(store: Store, doc_id: int) -> None:
         store.add_annotation(doc_id, make_anchor(text, at, at + 20), tags=[tag])
     app = reader_app(store, doc_id)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         sidebar = reader(app).sidebar
         assert len(sidebar.annotation_ids()) == 3
         await keys(pilot, "f")
@@ -663,6 +665,7 @@ async def test_orphans_are_listed_apart(store: Store, doc_id: int) -> None:
     assert store.get_annotation(lost.id).status == "orphan"
     app = reader_app(store, doc_id)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         screen = reader(app)
         sidebar = screen.sidebar
         ids = sidebar.annotation_ids()
@@ -785,8 +788,55 @@ def test_overlapping_matches_a_scan_of_every_annotation(store: Store, doc_id: in
         start = rng.randrange(len(text) - 400)
         store.add_annotation(doc_id, make_anchor(text, start, start + rng.randrange(1, 400)))
     screen = ReaderScreen(store, doc_id)
+    everything = store.annotations_for(doc_id)
     for _ in range(500):
         start = rng.randrange(len(text))
         end = start + rng.randrange(1, 200)
-        expected = sorted(a.id for a in screen.annotations if a.start < end and a.end > start)
-        assert sorted(a.id for a in screen.overlapping(start, end)) == expected
+        found = sorted(a.id for a in screen.overlapping(start, end))  # reads them on first use
+        expected = sorted(a.id for a in everything if a.start < end and a.end > start)
+        assert found == expected
+
+
+# ---------------------------------------------------------------------------------- opening
+
+
+@sync
+async def test_annotations_are_read_after_the_text_is_drawn(store: Store, doc_id: int) -> None:
+    """The text comes first; the annotations follow in the next frame, and anything that looks
+    one up before then reads them at once (so an early key acts on the real annotations)."""
+    from tui.anchoring import make_anchor
+
+    text = store.get_document(doc_id).text
+    first = store.add_annotation(doc_id, make_anchor(text, 0, 20), tags=["early"])
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        if not screen._annotations_loaded:  # not read yet: the panes say so, not "none"
+            assert "reading annotations" in str(screen.query_one("#status").render())
+            assert screen.sidebar.entries[0].text.startswith("Reading annotations")
+        assert screen.overlapping(0, 1) == [first]  # read on demand
+        await pilot.pause()
+        assert screen._annotations_shown
+        assert screen.sidebar.annotation_ids() == [first.id]
+        assert "1 annotations" in str(screen.query_one("#status").render())
+        assert "Annotations (1)" in str(screen.sidebar.border_title)
+
+
+@sync
+async def test_an_early_key_acts_on_the_stored_annotations(store: Store, doc_id: int) -> None:
+    """`h` pressed before the annotations are shown finds the highlight that is there, rather
+    than highlighting the sentence a second time."""
+    from tui.anchoring import make_anchor
+
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        start, end = screen.view.sentence_span
+        existing = store.add_annotation(
+            doc_id, make_anchor(screen.document.text, start, end), tags=[]
+        )
+        screen._annotations_loaded = False  # as if the key came before the first frame was out
+        screen._annotations_shown = False
+        screen.action_highlight()
+        await pilot.pause()
+        assert [a.id for a in store.annotations_for(doc_id)] == [existing.id]

@@ -732,3 +732,46 @@ def test_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> N
     bench.run(":memory:", docs=3, per_doc=5, big=20)
     out = capsys.readouterr().out
     assert "annotations_for" in out and "search" in out
+
+
+# -- structure encoding ------------------------------------------------------------------------
+
+
+def test_structure_round_trips_and_older_encodings_still_read() -> None:
+    from tui.model import Block, Document, Mark
+    from tui.store.store import _decode_structure, _encode_structure
+
+    doc = Document(
+        text="# T\n\nOne. Two.\n",
+        title="T",
+        blocks=[Block("heading", 0, 3, 1), Block("code", 5, 15, 0, "py")],
+        marks=[Mark("link", 5, 8, "https://example.org"), Mark("em", 10, 13)],
+        sentences=[(5, 9), (10, 14)],
+    )
+    assert _decode_structure(_encode_structure(doc)) == (doc.blocks, doc.marks, doc.sentences)
+    older = (
+        '{"blocks":[["heading",0,3,1],["code",5,15,0,"py"]],'
+        '"marks":[["link",5,8,"https://example.org"],["em",10,13]],"sentences":[[5,9],[10,14]]}'
+    )
+    assert _decode_structure(older) == (doc.blocks, doc.marks, doc.sentences)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "not json",
+        "[1, 2]",
+        '{"v":2,"blocks":["paragraph",0,5,0],"marks":[],"sentences":[]}',
+        '{"v":2,"blocks":[],"marks":[],"sentences":[0,1,2]}',
+        '{"v":2,"blocks":[],"marks":[],"sentences":[0,"1"]}',
+        '{"v":2,"blocks":[],"marks":[],"sentences":[0,1.5]}',
+        '{"v":2,"marks":[]}',
+        '{"blocks":[["paragraph",0]],"sentences":[]}',
+    ],
+)
+def test_damaged_structure_reads_as_empty(raw: str) -> None:
+    from tui.store.store import _decode_structure
+
+    blocks, marks, sentences = _decode_structure(raw)
+    assert (blocks, marks, sentences) == ([], [], [])

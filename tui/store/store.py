@@ -12,12 +12,14 @@ The store persists what the caller computed: anchors and resolutions come from
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sqlite3
 import threading
 import unicodedata
 import uuid as uuidlib
+from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -141,32 +143,45 @@ def _api(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Sto
     return wrapper
 
 
+#: Fields per block in the flat block list of a structure: kind, start, end, level, info.
+_BLOCK_FIELDS = 5
+
+
 def _encode_structure(doc: Document) -> str:
-    """Blocks, marks and sentences as compact JSON lists; trailing defaults are left out."""
-    blocks = []
+    """Blocks, marks and sentences as JSON, flattened: a book has 12,000 blocks and 30,000
+    sentences, and flat lists of numbers parse three times faster than lists of pairs."""
+    blocks: list[Any] = []
     for b in doc.blocks:
-        item: list[Any] = [b.kind, b.start, b.end]
-        if b.level or b.info:
-            item.append(b.level)
-        if b.info:
-            item.append(b.info)
-        blocks.append(item)
+        blocks += (b.kind, b.start, b.end, b.level, b.info)
     marks = [
         [m.kind, m.start, m.end, m.href] if m.href else [m.kind, m.start, m.end] for m in doc.marks
     ]
-    sentences = [[s, e] for s, e in doc.sentences]
-    data = {"blocks": blocks, "marks": marks, "sentences": sentences}
+    sentences = [n for pair in doc.sentences for n in pair]
+    data = {"v": 2, "blocks": blocks, "marks": marks, "sentences": sentences}
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _decode_structure(raw: str) -> tuple[list[Block], list[Mark], list[tuple[int, int]]]:
-    """The inverse of `_encode_structure`; a damaged value gives empty lists, never a crash."""
+    """The inverse of `_encode_structure` (and of the nested lists margin wrote before
+    version 2); a damaged value gives empty lists, never a crash."""
     try:
         data = json.loads(raw or "{}")
-        blocks = [Block(*item) for item in data.get("blocks", [])]
         marks = [Mark(*item) for item in data.get("marks", [])]
-        sentences = [(int(s), int(e)) for s, e in data.get("sentences", [])]
-    except (ValueError, TypeError, AttributeError):
+        if data.get("v") == 2:
+            flat = data["blocks"]
+            if len(flat) % _BLOCK_FIELDS:
+                raise ValueError("damaged block list")
+            fields = [iter(flat)] * _BLOCK_FIELDS
+            blocks = list(itertools.starmap(Block, zip(*fields, strict=True)))
+            numbers = data["sentences"]
+            pairs = [iter(numbers)] * 2
+            sentences = list(zip(*pairs, strict=True))
+        else:
+            blocks = [Block(*item) for item in data.get("blocks", [])]
+            numbers = [n for pair in data.get("sentences", []) for n in pair]
+            sentences = [(int(s), int(e)) for s, e in data.get("sentences", [])]
+        array("q", numbers)  # raises TypeError unless every one is a whole number
+    except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
         return [], [], []
     return blocks, marks, sentences
 

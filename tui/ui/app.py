@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import signal
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -90,6 +92,7 @@ class MarginApp(App[None]):
                     f"Unknown theme {self.config.theme!r} in the config", severity="warning"
                 )
         self._catch_signals()
+        self.set_timer(1.0, gc.enable)  # `margin open` turned it off while loading
         if self.document_id is None:
             self.action_library()
         else:
@@ -161,14 +164,8 @@ class MarginApp(App[None]):
         self.push_screen(LibraryScreen(self.store))
 
     def _library_over_reader(self) -> bool:
-        from tui.ui.screens.library import LibraryScreen
-
         stack = self.screen_stack
-        return (
-            len(stack) >= 2
-            and isinstance(stack[-1], LibraryScreen)
-            and isinstance(stack[-2], ReaderScreen)
-        )
+        return len(stack) >= 2 and _is_library(stack[-1]) and isinstance(stack[-2], ReaderScreen)
 
     def action_back(self) -> None:
         """Escape in the library opened with `o`: back to the reader under it."""
@@ -201,9 +198,7 @@ class MarginApp(App[None]):
         if action == "command_palette" and isinstance(self.screen, ModalScreen):
             return False
         if action == "library":
-            from tui.ui.screens.library import LibraryScreen
-
-            return not isinstance(self.screen, LibraryScreen)
+            return not _is_library(self.screen)
         if action == "back":
             # Refused elsewhere, so Escape goes on to the screen (the reader's search bar).
             return self._library_over_reader()
@@ -235,3 +230,10 @@ def make_app(
 ) -> MarginApp:
     """The app on the database at `db_path`; used by `margin open` and by the tests."""
     return MarginApp(Store(db_path), document_id=document_id, config=config, notices=notices)
+
+
+def _is_library(screen: Screen) -> bool:
+    """True for the library screen, without importing it (17 ms) just to ask: the footer asks
+    while the reader first draws, and no library can exist before its module is imported."""
+    module = sys.modules.get("tui.ui.screens.library")
+    return module is not None and isinstance(screen, module.LibraryScreen)

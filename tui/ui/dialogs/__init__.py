@@ -7,10 +7,19 @@ None of them touches the store or the exporters; the reader screen acts on their
 
 from __future__ import annotations
 
-from tui.ui.dialogs.export import ExportDialog, ExportRequest
-from tui.ui.dialogs.help import HelpScreen, bindings_help
-from tui.ui.dialogs.note import NoteEditor, UnsavedChanges
-from tui.ui.dialogs.tags import TagPicker
+import importlib
+from typing import Any
+
+# Imported on first use (PEP 562): the reader opens without paying for every dialog.
+_HOMES = {
+    "ExportDialog": "export",
+    "ExportRequest": "export",
+    "HelpScreen": "help",
+    "bindings_help": "help",
+    "NoteEditor": "note",
+    "UnsavedChanges": "note",
+    "TagPicker": "tags",
+}
 
 __all__ = [
     "ExportDialog",
@@ -21,3 +30,9 @@ __all__ = [
     "UnsavedChanges",
     "bindings_help",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"tui.ui.dialogs.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'tui.ui.dialogs' has no attribute {name!r}")

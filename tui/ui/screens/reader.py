@@ -10,7 +10,7 @@ import gc
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -25,10 +25,12 @@ from tui.anchoring import make_anchor, snap_span
 from tui.model import COLORS, Annotation, Document
 from tui.store import NotFoundError, Store
 from tui.textsafe import excerpt
-from tui.ui.dialogs.export import ExportRequest
 from tui.ui.widgets.article import ArticleView
 from tui.ui.widgets.outline import Outline
 from tui.ui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened
+    from tui.ui.dialogs.export import ExportRequest
 
 #: Most matches an incremental search draws; more are counted as "N+".
 MAX_MATCHES = 50_000
@@ -151,13 +153,16 @@ class ReaderScreen(Screen[None]):
         self.document_id = document_id
         self.reading_width = reading_width
         self.document: Document = store.get_document(document_id)
-        self._sha256 = self.document.sha256  # hashing a book costs ms: once, not per highlight
+        self._sha256: str | None = None  # hashing a book costs ms: once, at the first highlight
         self.annotations: list[Annotation] = []
         self._placed: list[Annotation] = []  # placed annotations by start, for span lookups
         self._starts: list[int] = []
         self._longest = 0
         self._by_id: dict[int, Annotation] = {}
-        self._index(store.annotations_for(document_id))
+        # Read after the text is first on screen (`load_annotations`): 10,000 of them take
+        # 60 ms, which a reopened book would otherwise spend before showing anything.
+        self._annotations_loaded = False
+        self._annotations_shown = False  # load_annotations has run
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self._position = self.document.position
@@ -174,7 +179,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield Outline(id="outline")
             yield ArticleView(id="article")
-            yield Sidebar(id="sidebar")
+            yield Sidebar(id="sidebar", loading=True)
         yield Input(
             placeholder="find (Enter keeps, Esc cancels)", id="search", select_on_focus=False
         )
@@ -202,22 +207,42 @@ class ReaderScreen(Screen[None]):
         view = self.view
         view.reading_width = self.reading_width
         view.document = self.document
-        view.annotations = self.annotations
         self.outline.document = self.document
         # One heading (the title) makes no outline; a narrow terminal keeps the width for text.
         worth_it = self.outline.heading_count > 1 and self.app.size.width >= 130
         self.outline.set_class(not worth_it, "-hidden")
-        self.sidebar.annotations = self.annotations
         if self.document.position:
             view.scroll_to_offset(self.document.position)
             view.cursor = self.document.position
         view.focus()
-        self.store.set_position(self.document_id, self.document.position)  # marks it as read now
         self.update_status()
+        # Should the text never be drawn (a terminal too small to show it), read them anyway.
+        self.set_timer(0.5, self.load_annotations)
+
+    @on(ArticleView.TextShown)
+    def text_shown(self) -> None:
+        """The text is being drawn: read the annotations as soon as that frame is out."""
+        self.call_after_refresh(self.load_annotations)
+
+    def load_annotations(self) -> None:
+        """Read the annotations and hand them to the panes (once the text is on screen).
+
+        Anything that looks an annotation up before then loads them first (`overlapping`),
+        so a key pressed in the first frames acts on the real annotations.
+        """
+        if self._annotations_shown:
+            return
+        self._annotations_shown = True
+        self._ensure_loaded()
+        self._show_annotations()
+        if self._sha256 is None:
+            self._sha256 = self.document.sha256
+        self.store.set_position(self.document_id, self.document.position)  # marks it as read now
         # The document, its indexes and thousands of annotations are long-lived: moved out of
         # the collector's generations, they no longer make a full collection (~70 ms with a
         # book and 10,000 annotations) land on some keypress.
         gc.freeze()
+        gc.enable()  # `margin open` turns it off while the book loads
 
     def on_unmount(self) -> None:
         """Keep the reading position when the screen goes."""
@@ -241,11 +266,15 @@ class ReaderScreen(Screen[None]):
 
     def update_status(self, mode: str = "") -> None:
         """Title, progress, annotation count and the current mode in the status line."""
-        placed = sum(1 for a in self.annotations if a.placed)
-        unplaced = len(self.annotations) - placed
-        parts = [f"{self._fraction:.0%}", f"{placed} annotations"]
-        if unplaced:
-            parts.append(f"{unplaced} unplaced")
+        parts = [f"{self._fraction:.0%}"]
+        if self._annotations_loaded:
+            placed = sum(1 for a in self.annotations if a.placed)
+            unplaced = len(self.annotations) - placed
+            parts.append(f"{placed} annotations")
+            if unplaced:
+                parts.append(f"{unplaced} unplaced")
+        else:
+            parts.append("reading annotations…")
         view = self.view
         if view.selection:
             start, end = view.selection
@@ -279,6 +308,8 @@ class ReaderScreen(Screen[None]):
     @on(ArticleView.CursorMoved)
     def cursor_moved(self) -> None:
         """Mark the annotation at the cursor in the sidebar."""
+        if not self._annotations_loaded:
+            return  # `_show_annotations` marks it once they are read
         current = self.annotation_at_cursor()
         self.sidebar.current = current.id if current else None
 
@@ -321,11 +352,13 @@ class ReaderScreen(Screen[None]):
 
     def overlapping(self, start: int, end: int) -> list[Annotation]:
         """Placed annotations overlapping `[start, end)`, by start (no scan of the whole list)."""
+        self._ensure_loaded()
         high = bisect_left(self._starts, end)
         low = bisect_left(self._starts, start - self._longest)
         return [a for a in self._placed[low:high] if a.end > start]
 
     def _fresh(self, annotation_id: int) -> Annotation | None:
+        self._ensure_loaded()
         return self._by_id.get(annotation_id)
 
     def _existing_on_selection(self) -> Annotation | None:
@@ -352,6 +385,8 @@ class ReaderScreen(Screen[None]):
         (the others are unchanged by an action on one, and reading 10,000 costs a keypress)."""
         if annotation_id is None:
             self._index(self.store.annotations_for(self.document_id))
+        elif not self._annotations_loaded:
+            self._ensure_loaded()  # read after the change, so it holds it
         else:
             try:
                 fresh: Annotation | None = self.store.get_annotation(annotation_id)
@@ -359,7 +394,17 @@ class ReaderScreen(Screen[None]):
                 fresh = None
             others = [a for a in self.annotations if a.id != annotation_id]
             self._index([*others, fresh] if fresh is not None else others)
+        self._show_annotations()
+
+    def _ensure_loaded(self) -> None:
+        """Read the annotations now if `load_annotations` has not yet."""
+        if not self._annotations_loaded:
+            self._annotations_loaded = True
+            self._index(self.store.annotations_for(self.document_id))
+
+    def _show_annotations(self) -> None:
         self.view.annotations = self.annotations
+        self.sidebar.set_reactive(Sidebar.loading, False)
         self.sidebar.annotations = self.annotations
         current = self.annotation_at_cursor()
         self.sidebar.current = current.id if current else None
@@ -407,6 +452,8 @@ class ReaderScreen(Screen[None]):
     def create_annotation(self, *, tags: tuple[str, ...] = (), note: str = "") -> Annotation:
         """Highlight the target span (with optional tags and note) as one undoable change."""
         start, end = self.target_span()
+        if self._sha256 is None:
+            self._sha256 = self.document.sha256
         anchor = make_anchor(self.document.text, start, end, text_sha256=self._sha256)
         ann = self.store.add_annotation(self.document_id, anchor, tags=list(tags), note=note)
         self.view.selection = None

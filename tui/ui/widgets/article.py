@@ -323,6 +323,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             sender = self._sender
             return sender if isinstance(sender, ArticleView) else None
 
+    class TextShown(Message):
+        """The document's text was drawn for the first time (sent once per document)."""
+
+        @property
+        def control(self) -> ArticleView | None:
+            """The view that drew it."""
+            sender = self._sender
+            return sender if isinstance(sender, ArticleView) else None
+
     @dataclass
     class AnnotationReached(Message):
         """`]` or `[` went to `annotation` (the cursor is on its first sentence)."""
@@ -372,6 +381,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._parts: list[_Part] = []
         self._part_starts: list[int] = []
         self._facts: list[tuple[int, int, int, int, bool]] = []
+        self._text_shown = False  # TextShown was sent for this document
         self._heights = HeightIndex(())
         self._exact = bytearray()
         self._layouts: OrderedDict[int, _PartLayout] = OrderedDict()
@@ -435,6 +445,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(ArticleView.cursor, self._sentence_starts[0] if sentences else 0)
         self._build_highlights()
         self._pending = None
+        self._text_shown = False
         if self.is_mounted:
             self._sync_width()
             self.refresh()
@@ -1358,6 +1369,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if row >= len(layout.rows):
             return Strip.blank(width, base).apply_offsets(row * ROW_STRIDE, index)
         strip = Strip(self._row_segments(index, layout.rows[row]), None)
+        if not self._text_shown:
+            self._text_shown = True
+            self.post_message(self.TextShown())
         return strip.adjust_cell_length(width, base).apply_offsets(row * ROW_STRIDE, index)
 
     def _row_segments(self, index: int, row: _Row) -> list[Segment]:

@@ -140,8 +140,12 @@ class Sidebar(ScrollView, can_focus=True):
     highlighted: var[int | None] = var(None)
     """Index in `entries` of the highlighted entry."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    loading: var[bool] = var(False)
+    """True until the annotations are read: the list says so instead of "No annotations"."""
+
+    def __init__(self, *, id: str | None = None, loading: bool = False) -> None:
         super().__init__(id=id)
+        self.set_reactive(Sidebar.loading, loading)
         self.entries: list[Entry] = []
         self._row_of: dict[int, int] = {}  # annotation id -> index in entries
         self._cache: dict[tuple[int, int], list[Strip]] = {}
@@ -163,11 +167,12 @@ class Sidebar(ScrollView, can_focus=True):
             entries.append(Entry("header", text=header))
             entries.extend(Entry("annotation", a) for a in unplaced)
         if not entries:
-            hint = (
-                f"No annotations tagged #{self.tag_filter}"
-                if self.tag_filter
-                else "No annotations yet.\nSelect with v, highlight with h."
-            )
+            if self.loading:
+                hint = "Reading annotations…"
+            elif self.tag_filter:
+                hint = f"No annotations tagged #{self.tag_filter}"
+            else:
+                hint = "No annotations yet.\nSelect with v, highlight with h."
             entries.append(Entry("empty", text=hint))
         previous = self.highlighted_annotation
         self.entries = entries
@@ -175,7 +180,7 @@ class Sidebar(ScrollView, can_focus=True):
             e.annotation.id: i for i, e in enumerate(entries) if e.annotation is not None
         }
         self._cache.clear()
-        count = len(placed) + len(unplaced)
+        count = "…" if self.loading else len(placed) + len(unplaced)
         title = f"Annotations ({count})" + (f" · #{self.tag_filter}" if self.tag_filter else "")
         self.border_title = Content(title)  # a tag name is data, not markup
         self.virtual_size = Size(self.scrollable_content_region.width, len(entries) * ENTRY_HEIGHT)
@@ -200,6 +205,9 @@ class Sidebar(ScrollView, can_focus=True):
 
     def watch_annotations(self) -> None:
         """Rebuild the list when annotations change."""
+        self._rebuild()
+
+    def watch_loading(self) -> None:
         self._rebuild()
 
     def watch_tag_filter(self) -> None:
