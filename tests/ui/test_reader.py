@@ -840,3 +840,41 @@ async def test_an_early_key_acts_on_the_stored_annotations(store: Store, doc_id:
         screen.action_highlight()
         await pilot.pause()
         assert [a.id for a in store.annotations_for(doc_id)] == [existing.id]
+
+
+@sync
+async def test_indexes_kept_in_place_match_a_fresh_read(store: Store, doc_id: int) -> None:
+    """After highlights, tags, colour changes, deletes, undos and redos, the screen's own index
+    (updated one annotation at a time) is the one a fresh read would build."""
+    import random
+
+    from tui.anchoring import make_anchor
+
+    text = store.get_document(doc_id).text
+    rng = random.Random(3)
+    for _ in range(40):
+        start = rng.randrange(len(text) - 300)
+        store.add_annotation(doc_id, make_anchor(text, start, start + rng.randrange(1, 300)))
+    store.ensure_tag("claim")
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        for _ in range(30):
+            await keys(pilot, *rng.choice([["j"], ["j", "h"], ["1"], ["c"], ["d"], ["u"]]))
+            if rng.random() < 0.2:
+                await keys(pilot, "ctrl+r")
+        assert screen.undo_stack  # the run did change things
+        stored = store.annotations_for(doc_id)
+        fresh = ReaderScreen(store, doc_id)
+        fresh._ensure_loaded()
+        assert sorted(a.id for a in screen.annotations) == sorted(a.id for a in stored)
+        placed = sorted((a.start, a.id) for a in screen._placed)
+        assert placed == sorted((a.start, a.id) for a in fresh._placed)
+        assert screen._starts == fresh._starts  # sorted, as bisection needs
+        assert screen._by_id == fresh._by_id
+        assert screen.sidebar.annotation_ids() == [
+            a.id
+            for a in sorted((a for a in stored if a.placed), key=lambda a: (a.start, a.end, a.id))
+        ]
+        assert [a.id for a in screen.view._placed] == [a.id for a in screen._placed]

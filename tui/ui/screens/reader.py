@@ -268,7 +268,7 @@ class ReaderScreen(Screen[None]):
         """Title, progress, annotation count and the current mode in the status line."""
         parts = [f"{self._fraction:.0%}"]
         if self._annotations_loaded:
-            placed = sum(1 for a in self.annotations if a.placed)
+            placed = len(self._placed)
             unplaced = len(self.annotations) - placed
             parts.append(f"{placed} annotations")
             if unplaced:
@@ -382,19 +382,51 @@ class ReaderScreen(Screen[None]):
 
     def reload(self, annotation_id: int | None = None) -> None:
         """Hand the widgets the annotations again: all read anew, or only `annotation_id`'s
-        (the others are unchanged by an action on one, and reading 10,000 costs a keypress)."""
-        if annotation_id is None:
-            self._index(self.store.annotations_for(self.document_id))
-        elif not self._annotations_loaded:
-            self._ensure_loaded()  # read after the change, so it holds it
-        else:
-            try:
-                fresh: Annotation | None = self.store.get_annotation(annotation_id)
-            except NotFoundError:
-                fresh = None
-            others = [a for a in self.annotations if a.id != annotation_id]
-            self._index([*others, fresh] if fresh is not None else others)
-        self._show_annotations()
+        (the others are unchanged by an action on one, and re-indexing 10,000 costs a keypress:
+        the screen and both panes update their indexes in place)."""
+        if annotation_id is None or not self._annotations_loaded:
+            if annotation_id is None:
+                self._index(self.store.annotations_for(self.document_id))
+            else:
+                self._ensure_loaded()  # read after the change, so it holds it
+            self._show_annotations()
+            return
+        try:
+            fresh: Annotation | None = self.store.get_annotation(annotation_id)
+        except NotFoundError:
+            fresh = None
+        old = self._by_id.get(annotation_id)
+        self._replace(old, fresh)
+        self.view.change_annotation(old, fresh)
+        self.sidebar.change_annotation(old, fresh)
+        current = self.annotation_at_cursor()
+        self.sidebar.current = current.id if current else None
+        self.update_status()
+
+    def _replace(self, old: Annotation | None, fresh: Annotation | None) -> None:
+        """Swap one annotation in the list and the indexes (the changed one goes last, as a
+        full read after the change would not guarantee, but drawing on top wants)."""
+        annotations = self.annotations
+        if old is not None:
+            for i in range(len(annotations) - 1, -1, -1):  # recent changes sit at the end
+                if annotations[i] is old:
+                    del annotations[i]
+                    break
+            del self._by_id[old.id]
+            if old.placed:
+                i = bisect_left(self._starts, old.start)
+                while i < len(self._placed) and self._placed[i] is not old:
+                    i += 1
+                if i < len(self._placed):
+                    del self._placed[i], self._starts[i]
+        if fresh is not None:
+            annotations.append(fresh)
+            self._by_id[fresh.id] = fresh
+            if fresh.placed:
+                i = bisect_right(self._starts, fresh.start)
+                self._placed.insert(i, fresh)
+                self._starts.insert(i, fresh.start)
+                self._longest = max(self._longest, fresh.end - fresh.start)
 
     def _ensure_loaded(self) -> None:
         """Read the annotations now if `load_annotations` has not yet."""

@@ -62,6 +62,9 @@ _PARAGRAPHS = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
 _BULLETS = {"-", "*", "+", "•"}
 
 
+_COLOR_INDEX = {color: i for i, color in enumerate(COLORS)}
+
+
 class _Part(NamedTuple):
     """A displayed piece of a block: the whole block, or a slice of a very long one."""
 
@@ -388,7 +391,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._sentence_starts: list[int] = []
         self._sentence_ends: list[int] = []
         self._marks: SpanIndex[int] | None = None
-        self._highlights: SpanIndex[tuple[int, int]] = SpanIndex(())
+        self._highlights: SpanIndex[tuple[int, int, int]] = SpanIndex(())
+        self._hidden: set[int] = set()  # ids in _highlights since changed or deleted
+        # Highlights added or changed since _highlights was built: id -> (start, end, payload)
+        self._extra: dict[int, tuple[int, int, tuple[int, int, int]]] = {}
+        self._next_order = 0  # draw order of the next change (later ones are drawn on top)
         self._annotation_starts: list[int] = []
         self._match_index: SpanIndex[int] = SpanIndex(())
         self._width = 0  # the view width the layout was made for
@@ -452,13 +459,59 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _build_highlights(self) -> None:
         placed = [a for a in self.annotations if a.placed and a.end > a.start]
-        color_index = {color: i for i, color in enumerate(COLORS)}
         self._highlights = SpanIndex(
-            (a.start, a.end, (order, color_index.get(a.color, 0))) for order, a in enumerate(placed)
+            (a.start, a.end, (order, _COLOR_INDEX.get(a.color, 0), a.id))
+            for order, a in enumerate(placed)
         )
+        self._hidden = set()
+        self._extra = {}
+        self._next_order = len(placed)
         placed.sort(key=attrgetter("start"))
         self._placed = placed
         self._annotation_starts = [a.start for a in placed]
+
+    def change_annotation(self, old: Annotation | None, new: Annotation | None) -> None:
+        """One annotation was added (`old` None), changed, or deleted (`new` None).
+
+        The highlight index is left as built and the change kept beside it (rebuilding it for
+        10,000 annotations took 10 ms a keypress); after a few hundred changes it is rebuilt.
+        Only the rows of the two spans are drawn again.
+        """
+        reached = self.reached_annotation
+        if old is not None:
+            if old.id in self._extra:
+                del self._extra[old.id]
+            else:
+                self._hidden.add(old.id)
+            self._remove_placed(old)
+        if new is not None and new.placed and new.end > new.start:
+            payload = (self._next_order, _COLOR_INDEX.get(new.color, 0), new.id)
+            self._next_order += 1
+            self._extra[new.id] = (new.start, new.end, payload)
+            index = bisect_right(self._annotation_starts, new.start)
+            self._annotation_starts.insert(index, new.start)
+            self._placed.insert(index, new)
+        if reached is not None and old is not None and reached.id == old.id:
+            reached = new if new is not None and new.placed else None
+        self._reached = self._placed_index(reached) if reached is not None else None
+        if len(self._extra) + len(self._hidden) > 256:
+            self._build_highlights()
+        for annotation in (old, new):
+            if annotation is not None and annotation.placed:
+                self._refresh_span((annotation.start, annotation.end))
+
+    def _placed_index(self, annotation: Annotation) -> int | None:
+        index = bisect_left(self._annotation_starts, annotation.start)
+        while index < len(self._placed) and self._annotation_starts[index] == annotation.start:
+            if self._placed[index].id == annotation.id:
+                return index
+            index += 1
+        return None
+
+    def _remove_placed(self, annotation: Annotation) -> None:
+        index = self._placed_index(annotation)
+        if index is not None:
+            del self._placed[index], self._annotation_starts[index]
 
     def watch_annotations(self) -> None:
         """Index the placed annotations and redraw."""
@@ -1433,8 +1486,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if len(marks):
             for s, e, bits in marks.overlapping(start, end):
                 add(s, e, 0, bits)
-        for s, e, (order, color) in self._highlights.overlapping(start, end):
-            add(s, e, 1, order * 8 + color)
+        hidden = self._hidden
+        for s, e, (order, color, ann_id) in self._highlights.overlapping(start, end):
+            if ann_id not in hidden:
+                add(s, e, 1, order * 8 + color)
+        for s, e, (order, color, _id) in self._extra.values():
+            if s < end and e > start:
+                add(s, e, 1, order * 8 + color)
         if self._match_index:
             current = self.current_match
             for s, e, i in self._match_index.overlapping(start, end):

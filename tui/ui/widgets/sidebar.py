@@ -6,6 +6,7 @@ the same with ten annotations or ten thousand, and changing one does not lay out
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -149,6 +150,9 @@ class Sidebar(ScrollView, can_focus=True):
         self.entries: list[Entry] = []
         self._row_of: dict[int, int] = {}  # annotation id -> index in entries
         self._cache: dict[tuple[int, int], list[Strip]] = {}
+        # (start, end, id) of each placed entry, in entry order: where one goes, by bisection.
+        self._keys: list[tuple[int, int, int]] = []
+        self._placed_count = 0
 
     # ------------------------------------------------------------------ content
 
@@ -176,6 +180,8 @@ class Sidebar(ScrollView, can_focus=True):
             entries.append(Entry("empty", text=hint))
         previous = self.highlighted_annotation
         self.entries = entries
+        self._keys = [(a.start, a.end, a.id) for a in placed]
+        self._placed_count = len(placed) + len(unplaced)
         self._row_of = {
             e.annotation.id: i for i, e in enumerate(entries) if e.annotation is not None
         }
@@ -186,6 +192,64 @@ class Sidebar(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(entries) * ENTRY_HEIGHT)
         keep = previous.id if previous is not None else self.current
         row = self._row_of.get(keep) if keep is not None else None
+        self.highlighted = row if row is not None else self._first_choosable()
+        self.refresh()
+
+    def change_annotation(self, old: Annotation | None, new: Annotation | None) -> None:
+        """One annotation was added (`old` None), changed, or deleted (`new` None).
+
+        `annotations` already holds the change; the entries are updated in place, which for a
+        placed annotation without a tag filter is a bisection instead of sorting them all
+        (16 ms for 10,000). Anything else rebuilds the list.
+        """
+        entries = self.entries
+        simple = (
+            self.tag_filter is None
+            and not self.loading
+            and all(a is None or a.placed for a in (old, new))
+            and (old is not None or new is not None)
+            and not (entries and entries[0].kind == "empty")
+            and not (new is None and self._placed_count <= 1)
+        )
+        if not simple:
+            self._rebuild()
+            return
+        previous = self.highlighted_annotation
+        keys = self._keys
+        low = high = None
+        if old is not None:
+            key = (old.start, old.end, old.id)
+            index = bisect_left(keys, key)
+            if index == len(keys) or keys[index] != key:
+                self._rebuild()  # not where it should be: start afresh
+                return
+            del keys[index], entries[index]
+            self._row_of.pop(old.id, None)
+            self._placed_count -= 1
+            low = high = index
+        if new is not None:
+            key = (new.start, new.end, new.id)
+            index = bisect_left(keys, key)
+            keys.insert(index, key)
+            entries.insert(index, Entry("annotation", new))
+            self._placed_count += 1
+            low = index if low is None else min(low, index)
+            high = index if high is None else max(high, index)
+        assert low is not None and high is not None
+        # Rows from the first change on may have moved: renumber them (none for a tag change).
+        last = len(entries) - 1 if (old is None) != (new is None) else high
+        row_of = self._row_of
+        for i in range(low, last + 1):
+            annotation = entries[i].annotation
+            if annotation is not None:
+                row_of[annotation.id] = i
+        self._cache.clear()
+        self.border_title = Content(f"Annotations ({self._placed_count})")
+        self.virtual_size = Size(self.scrollable_content_region.width, len(entries) * ENTRY_HEIGHT)
+        keep = previous.id if previous is not None else self.current
+        if old is not None and keep == old.id and new is not None:
+            keep = new.id
+        row = row_of.get(keep) if keep is not None else None
         self.highlighted = row if row is not None else self._first_choosable()
         self.refresh()
 
