@@ -153,10 +153,24 @@ class Tmux:
         args.append("exec " + " ".join(_sh_quote(a) for a in argv))
         self.command(*args)
 
-    def kill(self, name: str) -> None:
-        """End session `name` (no error when it is gone already)."""
+    def kill(self, name: str, *, wait: float = 5.0) -> None:
+        """End session `name` (no error when it is gone already) and wait up to `wait`
+        seconds for its program to exit: margin writes its reading position on the way out,
+        which must not land after the next run has set one."""
+        pid = None
+        with contextlib.suppress(TerminalError, ValueError, IndexError):
+            pid = self.pane_pid(name)
         with contextlib.suppress(TerminalError):
             self.command("kill-session", "-t", name)
+        deadline = time.perf_counter() + wait
+        while pid is not None and time.perf_counter() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                break
+            time.sleep(0.005)
 
     def screen(self, name: str, *, styled: bool = True) -> str:
         """What session `name` shows now; with `styled`, colours and attributes included."""

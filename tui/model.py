@@ -7,6 +7,7 @@ these dataclasses, the exporters and the UI take them; none of them knows about 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +28,24 @@ def text_sha256(text: str) -> str:
     import hashlib  # here: OpenSSL's load is a tenth of `margin list`'s import time
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_SPACE = re.compile(r"\s")
+
+
+def word_count(text: str, chunk: int = 1 << 20) -> int:
+    """Whitespace-separated words, counted a megabyte at a time: `len(text.split())` on a
+    10 MB book makes 1.7 million strings at once (100 MB)."""
+    count = 0
+    start, end = 0, len(text)
+    while start < end:
+        stop = min(end, start + chunk)
+        if stop < end and not text[stop].isspace():  # do not cut a word in two
+            space = _SPACE.search(text, stop)
+            stop = space.start() if space else end
+        count += len(text[start:stop].split())
+        start = stop
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +103,7 @@ class Document:
     @property
     def words(self) -> int:
         """Whitespace-separated word count."""
-        return len(self.text.split())
+        return word_count(self.text)
 
 
 @dataclass(frozen=True, slots=True)

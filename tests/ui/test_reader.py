@@ -878,3 +878,26 @@ async def test_indexes_kept_in_place_match_a_fresh_read(store: Store, doc_id: in
             for a in sorted((a for a in stored if a.placed), key=lambda a: (a.start, a.end, a.id))
         ]
         assert [a.id for a in screen.view._placed] == [a.id for a in screen._placed]
+
+
+@sync
+async def test_search_ignores_accents_and_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "names.txt"
+    path.write_text(
+        "Natásha came in.\n\nThen Prince\nAndrew spoke to NATASHA about Kutúzov.\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "a.db")
+    doc_id = import_file(store, path).document_id
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        view = reader(app).view
+        text = reader(app).document.text
+        await keys(pilot, "slash")
+        await pilot.press(*"natasha")
+        await pilot.pause()
+        assert [text[s:e] for s, e in view.matches] == ["Natásha", "NATASHA"]
+        await keys(pilot, "escape", "slash")
+        await pilot.press(*"prince andrew")
+        await pilot.pause()
+        assert [text[s:e] for s, e in view.matches] == ["Prince\nAndrew"]

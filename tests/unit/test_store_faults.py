@@ -477,3 +477,17 @@ def test_the_library_list_reads_the_covering_index_not_the_texts() -> None:
         f"EXPLAIN QUERY PLAN SELECT {_INFO_COLUMNS} FROM documents d ORDER BY d.id"
     ).fetchall()
     assert any("COVERING INDEX documents_list" in row[-1] for row in plan), plan
+
+
+def test_position_writes_skip_the_fsync_and_everything_else_keeps_it(filled: Path) -> None:
+    with Store(filled) as store:
+        (info,) = store.list_documents()
+        seen: list[str] = []
+        conn = store._require()
+        conn.set_trace_callback(seen.append)
+        store.set_position(info.id, 3)
+        conn.set_trace_callback(None)
+        assert "PRAGMA synchronous = NORMAL" in seen and seen[-1] == "PRAGMA synchronous = FULL"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL for notes
+    with Store(filled) as store:
+        assert store.get_document(info.id).position == 3  # committed all the same

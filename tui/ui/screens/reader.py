@@ -7,7 +7,6 @@ per action, committed at once), keeps the undo history, and hands the widgets ne
 from __future__ import annotations
 
 import gc
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +24,7 @@ from tui.anchoring import make_anchor, snap_span
 from tui.model import COLORS, Annotation, Document
 from tui.store import NotFoundError, Store
 from tui.textsafe import excerpt
+from tui.textsearch import TextSearch
 from tui.ui.widgets.article import ArticleView
 from tui.ui.widgets.outline import Outline
 from tui.ui.widgets.sidebar import Sidebar
@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # the dialogs are imported when first opened
     from tui.ui.dialogs.export import ExportRequest
 
 #: Most matches an incremental search draws; more are counted as "N+".
-MAX_MATCHES = 50_000
 
 
 @dataclass(slots=True)
@@ -171,6 +170,7 @@ class ReaderScreen(Screen[None]):
         self._fraction = 0.0
         self._search_origin: int | None = None
         self._match_overflow = False
+        self._search: TextSearch | None = None  # made when the search bar first opens
 
     # ------------------------------------------------------------------ layout
 
@@ -651,6 +651,8 @@ class ReaderScreen(Screen[None]):
         """Open the search bar (/)."""
         search = self.query_one("#search", Input)
         self._search_origin = self.view.cursor
+        if self._search is None:  # reads the whole text: before the first keystroke
+            self._search = TextSearch(self.document.text)
         search.add_class("-active")
         search.focus()
         if search.value:
@@ -669,16 +671,14 @@ class ReaderScreen(Screen[None]):
             view.current_match = None
             self.update_status()
             return
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        matches = []
-        for found in pattern.finditer(self.document.text):
-            matches.append(found.span())
-            if len(matches) >= MAX_MATCHES:
-                break
-        self._match_overflow = len(matches) >= MAX_MATCHES
+        if self._search is None:
+            self._search = TextSearch(self.document.text)
+        matches, self._match_overflow = self._search.find(query)
         view.matches = matches
         origin = self._search_origin if self._search_origin is not None else view.cursor
-        index = next((i for i, (s, _) in enumerate(matches) if s >= origin), 0 if matches else None)
+        index: int | None = bisect_left(matches, (origin, -1))
+        if index == len(matches):
+            index = 0 if matches else None
         self._show_match(index)
 
     def _show_match(self, index: int | None) -> None:

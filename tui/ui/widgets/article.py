@@ -42,7 +42,14 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from tui.model import COLORS, Annotation, Block, Document
-from tui.ui.widgets.textlayout import HeightIndex, Line, SpanIndex, display_text, wrap
+from tui.ui.widgets.textlayout import (
+    HeightIndex,
+    Line,
+    MatchIndex,
+    SpanIndex,
+    display_text,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -397,7 +404,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._extra: dict[int, tuple[int, int, tuple[int, int, int]]] = {}
         self._next_order = 0  # draw order of the next change (later ones are drawn on top)
         self._annotation_starts: list[int] = []
-        self._match_index: SpanIndex[int] = SpanIndex(())
+        self._match_index: SpanIndex[int] | MatchIndex = MatchIndex(())
         self._width = 0  # the view width the layout was made for
         self._text_width = 0
         self._margin = 0
@@ -521,7 +528,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_matches(self, matches: list[tuple[int, int]]) -> None:
         """Index the search matches and redraw."""
-        self._match_index = SpanIndex((s, e, i) for i, (s, e) in enumerate(matches))
+        if MatchIndex.fits(matches):
+            self._match_index = MatchIndex(matches)
+        else:
+            self._match_index = SpanIndex((s, e, i) for i, (s, e) in enumerate(matches))
         self.refresh()
 
     def watch_current_match(self) -> None:
