@@ -184,12 +184,18 @@ class Bench:
             self.add("python-click", self.whole([self.python, "-c", "import click"]))
 
     def group_empty_app(self) -> None:
-        argv = [self.python, str(ROOT / "benchmarks" / "emptyapp.py")]
         for run in range(self.runs + 1):
-            name, shown = self.launch(argv, EMPTY_TEXT)
-            self.tmux.kill(name)
-            if run:  # the first launch only warms the caches
-                self.add("empty-textual", shown.seconds)
+            self.empty_app(keep=bool(run))  # the first launch only warms the caches
+
+    def empty_app(self, *, keep: bool = True) -> None:
+        """One launch of the empty Textual app. The launch groups call this between their own
+        launches too: on a shared machine the floor moves by a third from minute to minute,
+        and a ratio means something only against a baseline taken at the same time."""
+        argv = [self.python, str(ROOT / "benchmarks" / "emptyapp.py")]
+        name, shown = self.launch(argv, EMPTY_TEXT)
+        self.tmux.kill(name)
+        if keep:
+            self.add("empty-textual", shown.seconds)
 
     def group_less(self) -> None:
         less = shutil.which("less")
@@ -236,6 +242,7 @@ class Bench:
                 self.tmux.kill(name)
                 if run:
                     self.add(figure, shown.seconds)
+                    self.empty_app()
 
     def group_first_open(self) -> None:
         for run in range(self.runs + 1):
@@ -244,6 +251,7 @@ class Bench:
             self.tmux.kill(name)
             if run:
                 self.add("first-open", shown.seconds)
+                self.empty_app()
 
     def group_big(self) -> None:
         book = self.big_book()
@@ -533,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
         " figures are measured in a real terminal (tmux, 120×40): launch is from just before"
         " the tmux session is made to the first screen capture that shows the text; a key is"
         " from `send-keys` to the first capture that differs. Command-line figures are whole"
-        " processes, run from byte-compiled modules as an installed margin is. Targets are"
+        " processes, run from byte-compiled modules as an installed margin is. The empty"
+        " Textual app is also launched between the launches of margin, so that its median"
+        " spans the same minutes as theirs. Targets are"
         " those of issue 4 (`benchmarks/figures.py`).",
         "",
         *machine(),

@@ -515,7 +515,7 @@ async def test_o_shows_the_library_and_enter_opens_a_document(store: Store, doc_
         await keys(pilot, "enter")
         screen = reader(app)
         assert screen.document_id == other.id
-        assert len(app.screen_stack) == 2  # the default screen and this reader
+        assert len(app.screen_stack) == 1  # this reader replaced the first one
         # o again and back to the sample.
         await keys(pilot, "o")
         app.screen.query_one(DocumentTable).select_document(doc_id)

@@ -12,7 +12,6 @@ The store persists what the caller computed: anchors and resolutions come from
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import os
 import sqlite3
@@ -172,7 +171,7 @@ def _decode_structure(raw: str) -> tuple[list[Block], list[Mark], list[tuple[int
             if len(flat) % _BLOCK_FIELDS:
                 raise ValueError("damaged block list")
             fields = [iter(flat)] * _BLOCK_FIELDS
-            blocks = list(itertools.starmap(Block, zip(*fields, strict=True)))
+            blocks = list(map(Block._make, zip(*fields, strict=True)))
             numbers = data["sentences"]
             pairs = [iter(numbers)] * 2
             sentences = list(zip(*pairs, strict=True))
