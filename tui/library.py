@@ -9,12 +9,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tui.anchoring import resolve
-from tui.document import SUPPORTED_SUFFIXES, LoadResult, load_bytes, load_path
 from tui.model import Anchor, Annotation, Document, Resolution
 from tui.store import Store
+
+if TYPE_CHECKING:  # the loaders and anchoring are imported where used: reopening needs neither
+    from tui.document import LoadResult
 
 Action = Literal["added", "unchanged", "updated", "duplicate"]
 
@@ -46,6 +47,8 @@ class ImportReport:
 
 def reanchor(document: Document, store: Store) -> dict[int, Resolution]:
     """Resolve every annotation of the stored document `document.id` in `document.text`."""
+    from tui.anchoring import resolve
+
     assert document.id is not None
     sha = document.sha256
     moves: dict[int, Resolution] = {}
@@ -107,6 +110,8 @@ def import_file(
         and title in (None, previous.title)
     ):
         return ImportReport(previous.id, previous.title, "unchanged")
+    from tui.document import load_path
+
     loaded = load_path(path, title=title, clean=clean)
     loaded.document.metadata["file_stamp"] = stamp
     report = store_loaded(store, loaded, clean=clean)
@@ -120,12 +125,16 @@ def import_stdin(
     store: Store, data: bytes, *, title: str | None, clean: bool, fmt: str | None = None
 ) -> ImportReport:
     """Import text read from standard input."""
+    from tui.document import load_bytes
+
     loaded = load_bytes(data, name="stdin", fmt=fmt, title=title, clean=clean, source="-")
     return store_loaded(store, loaded, clean=clean)
 
 
 def expand_paths(paths: list[Path]) -> Iterator[Path]:
     """Files to import: files as given, folders walked for supported files in sorted order."""
+    from tui.document import SUPPORTED_SUFFIXES
+
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):

@@ -314,3 +314,36 @@ def test_sigterm_saves_the_note_draft(terminal: Terminal, tmp_path: Path) -> Non
     assert selectors_exact(items[0]) == SECOND_SENTENCE
     notes = [b["value"] for b in items[0].get("body", []) if b["purpose"] == "commenting"]
     assert notes == [draft]
+
+
+def test_closing_the_terminal_ends_margin(terminal: Terminal, tmp_path: Path) -> None:
+    """The terminal goes away (SIGHUP) while a book is still being set up on screen: margin
+    exits, rather than waiting forever to draw on a terminal that is gone. Tried a few times,
+    as the moment matters; the reading position is saved on the way out."""
+    book = REPO.parent / "shared" / "corpus" / "texts" / "pg2600-war-and-peace-en.txt"
+    db = tmp_path / "e2e.db"
+    run_margin(terminal, db, "import", str(book))
+    for attempt in range(6):
+        terminal.start([*margin_command(), "--db", str(db), "open", "1"])
+        pid = terminal.program_pid()
+        terminal.wait_text("The Project Gutenberg EBook of War and Peace")
+        if attempt == 5:
+            terminal.keys("Space")
+            terminal.wait_screen(lambda s: "EBook of War and Peace" not in s, "the next page")
+        terminal.tmux("kill-session", "-t", terminal.session)
+
+        def gone(pid: int = pid) -> bool:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                return True
+            return state == "Z"  # exited; its parent has not collected it yet
+
+        if not wait_for(gone, timeout=10.0):
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"margin still ran 10 s after its terminal closed (attempt {attempt})")
+    from tui.store import Store
+
+    with Store(db, read_only=True) as store:
+        (info,) = store.list_documents()
+        assert info.position > 0

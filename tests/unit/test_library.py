@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import tui.library as library
+import tui.document
 from tui.anchoring import make_anchor
 from tui.library import import_file
 from tui.store import Store
@@ -32,7 +32,7 @@ def test_unchanged_file_is_not_read_again(store, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the file was loaded again")
 
-    monkeypatch.setattr(library, "load_path", refuse)
+    monkeypatch.setattr(tui.document, "load_path", refuse)  # where import_file gets it
     assert import_file(store, path).action == "unchanged"
 
 
@@ -42,7 +42,7 @@ def test_touched_file_is_checked_then_remembered(store, tmp_path, monkeypatch):
     import_file(store, path)
     os.utime(path, ns=(2_000_000_000, 2_000_000_000))
     assert import_file(store, path).action == "unchanged"  # read, found the same
-    monkeypatch.setattr(library, "load_path", lambda *a, **k: pytest.fail("read a third time"))
+    monkeypatch.setattr(tui.document, "load_path", lambda *a, **k: pytest.fail("read a third time"))
     assert import_file(store, path).action == "unchanged"
 
 

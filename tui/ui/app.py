@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -118,13 +120,23 @@ class MarginApp(App[None]):
         try:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self._quit_now)
+                loop.add_signal_handler(sig, self._quit_now, sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not on the main thread (tests) or no signal support
 
-    def _quit_now(self) -> None:
+    def _quit_now(self, sig: int) -> None:
         self.flush_all()
+        if sig == signal.SIGHUP:
+            # The terminal is gone: there is nothing to restore on it, and Textual's writer
+            # thread dies at its first write there, after which a normal exit waits forever
+            # on the thread's full queue. Everything is saved: leave at once.
+            self.store.close()
+            os._exit(0)
         self.exit()
+        # Should the terminal have broken anyway, do not hang: the work is saved already.
+        watchdog = threading.Timer(5.0, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
 
     def flush_all(self) -> None:
         """Save whatever is still in memory: note drafts and reading positions."""

@@ -237,7 +237,8 @@ class ReaderScreen(Screen[None]):
         self._show_annotations()
         if self._sha256 is None:
             self._sha256 = self.document.sha256
-        self.store.set_position(self.document_id, self.document.position)  # marks it as read now
+        self.store.set_position(self.document_id, self._position)  # marks it as read now
+        self._saved_position = self._position
         # The document, its indexes and thousands of annotations are long-lived: moved out of
         # the collector's generations, they no longer make a full collection (~70 ms with a
         # book and 10,000 annotations) land on some keypress.
@@ -253,6 +254,11 @@ class ReaderScreen(Screen[None]):
         if self._position_timer is not None:
             self._position_timer.stop()
             self._position_timer = None
+        # Read the view itself: a signal can arrive between a scroll and its message.
+        views = self.query(ArticleView)
+        top = views.first().top_offset if views else None
+        if top is not None:
+            self._position = top
         if self._position == self._saved_position:
             return False
         try:

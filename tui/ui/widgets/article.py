@@ -927,6 +927,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return line.end
         return line.snap_end(line.offset_at_index(character - 1) + 1)
 
+    @property
+    def top_offset(self) -> int | None:
+        """The text offset at the top of the view now (None before the first layout); the
+        PositionChanged message that reports it may still be on its way."""
+        return self._top_offset() if self._parts and self._width else None
+
     def _top_offset(self) -> int:
         """The offset at the start of the top row in view."""
         if not self._parts or not self._width:
