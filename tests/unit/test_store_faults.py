@@ -451,7 +451,8 @@ def first_version_database(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     schema.migrate(Database(conn), old, version=1)
     conn.execute(
-        "INSERT INTO documents (title, text, length, position) VALUES ('Old', 'Old text.', 9, 0)"
+        "INSERT INTO documents (title, text, length, position, last_read)"
+        " VALUES ('Old', 'Old text.', 9, 4, '2026-01-02T03:04:05Z')"
     )
     conn.close()
 
@@ -464,17 +465,20 @@ def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> Non
     assert err.value.kind == "needs-upgrade"
     with Store(path) as store:
         assert store.schema_version() == schema.SCHEMA_VERSION
-        assert [d.title for d in store.list_documents()] == ["Old"]
+        (old,) = store.list_documents()
+        assert (old.title, old.position, old.last_read) == ("Old", 4, "2026-01-02T03:04:05Z")
+        assert store.get_document(old.id).position == 4  # the reading state moved with it
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
         assert "documents_list" in indexes
 
 
 def test_the_library_list_reads_the_covering_index_not_the_texts() -> None:
-    from tui.store.store import _INFO_COLUMNS
+    from tui.store.store import _INFO_COLUMNS, _INFO_FROM
 
     store = Store.memory()
+
     plan = store.db.execute(
-        f"EXPLAIN QUERY PLAN SELECT {_INFO_COLUMNS} FROM documents d ORDER BY d.id"
+        f"EXPLAIN QUERY PLAN SELECT {_INFO_COLUMNS} FROM {_INFO_FROM} ORDER BY d.id"
     ).fetchall()
     assert any("COVERING INDEX documents_list" in row[-1] for row in plan), plan
 
@@ -491,3 +495,21 @@ def test_position_writes_skip_the_fsync_and_everything_else_keeps_it(filled: Pat
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL for notes
     with Store(filled) as store:
         assert store.get_document(info.id).position == 3  # committed all the same
+
+
+def test_saving_the_position_does_not_rewrite_the_text(tmp_path: Path) -> None:
+    """The position is saved as the person scrolls: it must not write the book again."""
+    path = tmp_path / "book.db"
+    with Store(path) as store:
+        book = store.add_document(Document(text="A sentence of a book. " * 100_000, title="B"))
+        assert book.id is not None
+        wal = Path(f"{path}-wal")
+        conn = store._require()
+        for position in (10, 200):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # an empty log: count this write
+            assert wal.stat().st_size == 0
+            store.set_position(book.id, position)
+            assert wal.stat().st_size < 100_000  # the text alone is 2.2 MB
+        assert store.get_document(book.id).position == 200
+        store.delete_document(book.id)
+        assert store._require().execute("SELECT count(*) FROM reading").fetchone()[0] == 0

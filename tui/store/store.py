@@ -72,8 +72,10 @@ _ANN_COLUMNS = (
 _INFO_COLUMNS = (
     "d.id, d.title, d.source, d.words, "
     "(SELECT count(*) FROM annotations a WHERE a.document_id = d.id), "
-    "d.imported, d.last_read, d.position, d.length, d.format"
+    "d.imported, coalesce(r.last_read, ''), coalesce(r.position, 0), d.length, d.format"
 )
+#: The documents with their reading state (kept apart: see migration 0003).
+_INFO_FROM = "documents d LEFT JOIN reading r ON r.document_id = d.id"
 _TAG_COLUMNS = (
     't.id, t.name, t.color, t."key", t.description, '
     "(SELECT count(*) FROM annotation_tags x WHERE x.tag_id = t.id)"
@@ -490,8 +492,8 @@ class Store:
         with self._write() as conn:
             cur = conn.execute(
                 "INSERT INTO documents (title, source, format, text, sha256, words, length,"
-                " metadata, structure, position, imported, updated, last_read)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " metadata, structure, imported, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.title,
                     doc.source,
@@ -502,13 +504,15 @@ class Store:
                     len(text),
                     json.dumps(doc.metadata, ensure_ascii=False),
                     _encode_structure(doc),
-                    max(0, min(doc.position, len(text))),
                     imported,
                     now,
-                    doc.last_read,
                 ),
             )
             doc_id = cur.lastrowid
+            conn.execute(
+                "INSERT INTO reading (document_id, position, last_read) VALUES (?, ?, ?)",
+                (doc_id, max(0, min(doc.position, len(text))), doc.last_read),
+            )
         assert doc_id is not None
         return replace(doc, id=doc_id, imported=imported)
 
@@ -518,8 +522,9 @@ class Store:
         row = (
             self._require()
             .execute(
-                "SELECT id, title, source, format, text, metadata, structure, position, imported,"
-                " last_read FROM documents WHERE id = ?",
+                "SELECT d.id, d.title, d.source, d.format, d.text, d.metadata, d.structure,"
+                " coalesce(r.position, 0), d.imported, coalesce(r.last_read, '')"
+                f" FROM {_INFO_FROM} WHERE d.id = ?",
                 (doc_id,),
             )
             .fetchone()
@@ -547,7 +552,7 @@ class Store:
         """One library row (no text)."""
         row = (
             self._require()
-            .execute(f"SELECT {_INFO_COLUMNS} FROM documents d WHERE d.id = ?", (doc_id,))
+            .execute(f"SELECT {_INFO_COLUMNS} FROM {_INFO_FROM} WHERE d.id = ?", (doc_id,))
             .fetchone()
         )
         if row is None:
@@ -560,7 +565,7 @@ class Store:
         row = (
             self._require()
             .execute(
-                f"SELECT {_INFO_COLUMNS} FROM documents d WHERE d.source = ?"
+                f"SELECT {_INFO_COLUMNS} FROM {_INFO_FROM} WHERE d.source = ?"
                 " ORDER BY d.id DESC LIMIT 1",
                 (source,),
             )
@@ -574,7 +579,8 @@ class Store:
         row = (
             self._require()
             .execute(
-                f"SELECT {_INFO_COLUMNS} FROM documents d WHERE d.sha256 = ? ORDER BY d.id LIMIT 1",
+                f"SELECT {_INFO_COLUMNS} FROM {_INFO_FROM}"
+                " WHERE d.sha256 = ? ORDER BY d.id LIMIT 1",
                 (sha256,),
             )
             .fetchone()
@@ -605,7 +611,7 @@ class Store:
         if not ids:
             return []
         rows = conn.execute(
-            f"SELECT {_INFO_COLUMNS} FROM documents d"
+            f"SELECT {_INFO_COLUMNS} FROM {_INFO_FROM}"
             " WHERE d.id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),),
         ).fetchall()
@@ -617,7 +623,7 @@ class Store:
         """Every document without its text, in import order, with annotation counts."""
         rows = (
             self._require()
-            .execute(f"SELECT {_INFO_COLUMNS} FROM documents d ORDER BY d.id")
+            .execute(f"SELECT {_INFO_COLUMNS} FROM {_INFO_FROM} ORDER BY d.id")
             .fetchall()
         )
         return [_info(row) for row in rows]
@@ -646,7 +652,7 @@ class Store:
                 "UPDATE documents SET title = ?, text = ?, sha256 = ?, words = ?, length = ?,"
                 " structure = ?, metadata = ?, format = ?,"
                 " source = CASE WHEN ? = '' THEN source ELSE ? END,"
-                " position = min(position, ?), updated = ? WHERE id = ?",
+                " updated = ? WHERE id = ?",
                 (
                     doc.title,
                     text,
@@ -658,13 +664,16 @@ class Store:
                     doc.format,
                     doc.source,
                     doc.source,
-                    len(text),
                     now,
                     doc.id,
                 ),
             )
             if cur.rowcount != 1:
                 raise NotFoundError(f"no document with id {doc.id}")
+            conn.execute(
+                "UPDATE reading SET position = min(position, ?) WHERE document_id = ?",
+                (len(text), doc.id),
+            )
             placed = []
             kept = []
             for ann_id, res in moves.items():
@@ -722,9 +731,10 @@ class Store:
     def set_position(self, doc_id: int, position: int) -> None:
         """Save the reading position (clamped to the text) and set last_read to now.
 
-        Committed like every write, but without waiting for the disk (synchronous NORMAL in
-        WAL mode: safe from a crash of margin, and the next note's commit flushes it): the
-        reader saves the position as you scroll, and an fsync there put 10 ms on a keypress.
+        Committed like every write (to the small `reading` table), but without waiting for
+        the disk (synchronous NORMAL in WAL mode: safe from a crash of margin, and the next
+        note's commit flushes it): the reader saves the position as you scroll, and an fsync
+        there put 10 ms on a keypress.
         """
         conn = self._require()
         relaxed = self._depth == 0 and not self.is_memory and not self.read_only
@@ -732,9 +742,12 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
         try:
             with self._write() as conn:
+                # A row of its own: updating the document's row rewrote the whole book.
                 cur = conn.execute(
-                    "UPDATE documents SET position = max(0, min(?, length)), last_read = ?"
-                    " WHERE id = ?",
+                    "INSERT INTO reading (document_id, position, last_read)"
+                    " SELECT id, max(0, min(?, length)), ? FROM documents WHERE id = ?"
+                    " ON CONFLICT (document_id) DO UPDATE"
+                    " SET position = excluded.position, last_read = excluded.last_read",
                     (int(position), now_iso(), doc_id),
                 )
                 if cur.rowcount != 1:
