@@ -195,7 +195,7 @@ def open_(ctx: click.Context, doc: str | None, clean: bool | None) -> None:
     # back on once the annotations are shown (the app does so after a second in any case).
     gc.disable()
     from tui.config import ConfigError, load_config
-    from tui.paths import config_path, database_path
+    from tui.paths import config_path
 
     notices: list[str] = []
     try:
@@ -225,15 +225,9 @@ def open_(ctx: click.Context, doc: str | None, clean: bool | None) -> None:
                     notices.extend(report.removed)
             else:
                 document_id = resolve_doc(store, doc).id
-    from tui.ui.app import make_app
+        from tui.ui.app import MarginApp
 
-    app = make_app(
-        database_path(ctx.obj.get("db")), document_id=document_id, config=config, notices=notices
-    )
-    try:
-        app.run()
-    finally:
-        app.store.close()
+        MarginApp(store, document_id=document_id, config=config, notices=notices).run()
 
 
 @main.command(short_help="Print the database (or config) path in use.")

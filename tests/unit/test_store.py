@@ -768,6 +768,16 @@ def test_structure_round_trips_and_older_encodings_still_read() -> None:
         '{"v":2,"blocks":[],"marks":[],"sentences":[0,1.5]}',
         '{"v":2,"marks":[]}',
         '{"blocks":[["paragraph",0]],"sentences":[]}',
+        '{"v":3,"kinds":"p","starts":"not base64!","ends":"","levels":"","infos":{},'
+        '"marks":[],"sentences":""}',
+        '{"v":3,"kinds":"pp","starts":"AAAAAAAAAAA=","ends":"BQAAAAAAAAA=",'
+        '"levels":"AAAAAAAAAAA=","infos":{},"marks":[],"sentences":""}',
+        '{"v":3,"kinds":"z","starts":"AAAAAAAAAAA=","ends":"BQAAAAAAAAA=",'
+        '"levels":"AAAAAAAAAAA=","infos":{},"marks":[],"sentences":""}',
+        '{"v":3,"kinds":"p","starts":"AAAAAAAAAAA=","ends":"BQAAAAAAAAA=",'
+        '"levels":"AAAAAAAAAAA=","infos":{"7":"x"},"marks":[],"sentences":""}',
+        '{"v":3,"kinds":"p","starts":"AAAAAAAAAAA=","ends":"BQAAAAAAAAA=",'
+        '"levels":"AAAAAAAAAAA=","infos":{},"marks":[],"sentences":"AAAAAAAAAAA="}',
     ],
 )
 def test_damaged_structure_reads_as_empty(raw: str) -> None:
@@ -775,3 +785,18 @@ def test_damaged_structure_reads_as_empty(raw: str) -> None:
 
     blocks, marks, sentences = _decode_structure(raw)
     assert (blocks, marks, sentences) == ([], [], [])
+
+
+def test_structure_of_a_kind_without_a_letter_is_kept_in_the_older_form() -> None:
+    from tui.model import Block, Document
+    from tui.store.store import _decode_structure, _encode_structure
+
+    doc = Document(
+        text="x y",
+        title="t",
+        blocks=[Block("aside", 0, 3)],
+        sentences=[(0, 3)],  # type: ignore[arg-type]
+    )
+    raw = _encode_structure(doc)
+    assert '"v":2' in raw
+    assert _decode_structure(raw) == (doc.blocks, [], [(0, 3)])

@@ -11,10 +11,12 @@ The store persists what the caller computed: anchors and resolutions come from
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import os
 import sqlite3
+import sys
 import threading
 import unicodedata
 import uuid as uuidlib
@@ -144,45 +146,99 @@ def _api(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Sto
     return wrapper
 
 
-#: Fields per block in the flat block list of a structure: kind, start, end, level, info.
+#: Fields per block in the flat block list of a version 2 structure.
 _BLOCK_FIELDS = 5
+#: One letter per block kind in a version 3 structure.
+_KIND_LETTERS = {
+    "paragraph": "p",
+    "heading": "h",
+    "list_item": "l",
+    "quote": "q",
+    "code": "c",
+    "rule": "r",
+}
+_LETTER_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
+
+
+def _pack(numbers: Iterable[int]) -> str:
+    """Whole numbers as base64 of little-endian 64-bit integers."""
+    packed = array("q", numbers)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> array[int]:
+    packed = array("q")
+    packed.frombytes(base64.b64decode(text, validate=True))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
 
 
 def _encode_structure(doc: Document) -> str:
-    """Blocks, marks and sentences as JSON, flattened: a book has 12,000 blocks and 30,000
-    sentences, and flat lists of numbers parse three times faster than lists of pairs."""
-    blocks: list[Any] = []
-    for b in doc.blocks:
-        blocks += (b.kind, b.start, b.end, b.level, b.info)
-    marks = [
-        [m.kind, m.start, m.end, m.href] if m.href else [m.kind, m.start, m.end] for m in doc.marks
-    ]
-    sentences = [n for pair in doc.sentences for n in pair]
-    data = {"v": 2, "blocks": blocks, "marks": marks, "sentences": sentences}
+    """Blocks, marks and sentences as JSON, the numbers packed as base64 integer arrays.
+
+    A book has 12,000 blocks and 30,000 sentences: unpacked and paired, these read in a third
+    of the time that parsing them as JSON numbers took, on every opening of the book.
+    """
+    blocks = doc.blocks
+    if any(b.kind not in _KIND_LETTERS for b in blocks):  # a kind this version has no letter for
+        flat: list[Any] = [field for b in blocks for field in b]
+        sentences = [n for pair in doc.sentences for n in pair]
+        marks = [list(m) if m.href else list(m[:3]) for m in doc.marks]
+        version2 = {"v": 2, "blocks": flat, "marks": marks, "sentences": sentences}
+        return json.dumps(version2, separators=(",", ":"), ensure_ascii=False)
+    data = {
+        "v": 3,
+        "kinds": "".join(_KIND_LETTERS[b.kind] for b in blocks),
+        "starts": _pack(b.start for b in blocks),
+        "ends": _pack(b.end for b in blocks),
+        "levels": _pack(b.level for b in blocks),
+        "infos": {str(i): b.info for i, b in enumerate(blocks) if b.info},
+        "marks": [
+            [m.kind, m.start, m.end, m.href] if m.href else [m.kind, m.start, m.end]
+            for m in doc.marks
+        ],
+        "sentences": _pack(n for pair in doc.sentences for n in pair),
+    }
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _decode_structure(raw: str) -> tuple[list[Block], list[Mark], list[tuple[int, int]]]:
-    """The inverse of `_encode_structure` (and of the nested lists margin wrote before
-    version 2); a damaged value gives empty lists, never a crash."""
+    """The inverse of `_encode_structure` (and of the JSON lists that margin wrote before
+    version 3); a damaged value gives empty lists, never a crash."""
     try:
         data = json.loads(raw or "{}")
         marks = [Mark(*item) for item in data.get("marks", [])]
-        if data.get("v") == 2:
+        version = data.get("v")
+        if version == 3:
+            kinds = [_LETTER_KINDS[letter] for letter in data["kinds"]]
+            infos = [""] * len(kinds)
+            for index, info in data["infos"].items():
+                infos[int(index)] = str(info)
+            columns = zip(
+                kinds,
+                _unpack(data["starts"]),
+                _unpack(data["ends"]),
+                _unpack(data["levels"]),
+                infos,
+                strict=True,
+            )
+            blocks = list(map(Block._make, columns))
+            numbers: Sequence[int] = _unpack(data["sentences"])
+        elif version == 2:
             flat = data["blocks"]
             if len(flat) % _BLOCK_FIELDS:
                 raise ValueError("damaged block list")
-            fields = [iter(flat)] * _BLOCK_FIELDS
-            blocks = list(map(Block._make, zip(*fields, strict=True)))
+            blocks = list(map(Block._make, zip(*[iter(flat)] * _BLOCK_FIELDS, strict=True)))
             numbers = data["sentences"]
-            pairs = [iter(numbers)] * 2
-            sentences = list(zip(*pairs, strict=True))
+            array("q", numbers)  # raises TypeError unless every one is a whole number
         else:
             blocks = [Block(*item) for item in data.get("blocks", [])]
-            numbers = [n for pair in data.get("sentences", []) for n in pair]
-            sentences = [(int(s), int(e)) for s, e in data.get("sentences", [])]
-        array("q", numbers)  # raises TypeError unless every one is a whole number
-    except (ValueError, TypeError, AttributeError, KeyError, OverflowError):
+            numbers = [int(n) for s, e in data.get("sentences", []) for n in (s, e)]
+        sentences = list(zip(*[iter(numbers)] * 2, strict=True))
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError):
         return [], [], []
     return blocks, marks, sentences
 

@@ -180,9 +180,6 @@ class ReaderScreen(Screen[None]):
             yield Outline(id="outline")
             yield ArticleView(id="article")
             yield Sidebar(id="sidebar", loading=True)
-        yield Input(
-            placeholder="find (Enter keeps, Esc cancels)", id="search", select_on_focus=False
-        )
         yield Static(id="status", markup=False)
         yield Footer()
 
@@ -207,9 +204,11 @@ class ReaderScreen(Screen[None]):
         view = self.view
         view.reading_width = self.reading_width
         view.document = self.document
-        self.outline.document = self.document
         # One heading (the title) makes no outline; a narrow terminal keeps the width for text.
-        worth_it = self.outline.heading_count > 1 and self.app.size.width >= 130
+        headings = sum(1 for block in self.document.blocks if block.kind == "heading")
+        worth_it = headings > 1 and self.app.size.width >= 130
+        if worth_it:  # else listed when first shown (O): a book has hundreds of headings
+            self.outline.document = self.document
         self.outline.set_class(not worth_it, "-hidden")
         if self.document.position:
             view.scroll_to_offset(self.document.position)
@@ -626,6 +625,9 @@ class ReaderScreen(Screen[None]):
     def action_toggle_outline(self) -> None:
         """Show or hide the outline (O)."""
         outline = self.outline
+        if outline.document is not self.document:
+            outline.document = self.document
+            outline.position = self._position
         if not outline.has_headings:
             self.notify("This document has no headings", timeout=2)
             return
@@ -655,7 +657,12 @@ class ReaderScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Open the search bar (/)."""
-        search = self.query_one("#search", Input)
+        search = self._search_bar()
+        if search is None:  # made on first use: one widget fewer to set up before the text
+            search = Input(
+                placeholder="find (Enter keeps, Esc cancels)", id="search", select_on_focus=False
+            )
+            self.mount(search, before=self.query_one("#status"))
         self._search_origin = self.view.cursor
         if self._search is None:  # reads the whole text: before the first keystroke
             self._search = TextSearch(self.document.text)
@@ -699,16 +706,21 @@ class ReaderScreen(Screen[None]):
         """Enter: keep the matches and go back to reading."""
         self._close_search()
 
+    def _search_bar(self) -> Input | None:
+        bars = self.query("#search").results(Input)
+        return next(bars, None)
+
     def _close_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.remove_class("-active")
+        search = self._search_bar()
+        if search is not None:
+            search.remove_class("-active")
         self._search_origin = None
         self.view.focus()
 
     def key_escape(self) -> None:
         """Escape in the search bar cancels the search and returns to where it started."""
-        search = self.query_one("#search", Input)
-        if search.has_focus:
+        search = self._search_bar()
+        if search is not None and search.has_focus:
             origin = self._search_origin
             search.value = ""
             self.view.matches = []

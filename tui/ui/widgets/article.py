@@ -442,7 +442,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._parts = _make_parts(text, blocks)
         self._part_starts = [part.start for part in self._parts]
         self._facts = self._part_facts()
-        sentences = list(document.sentences) if document else []
+        sentences = document.sentences if document else []
         if not sentences:
             sentences = [(part.block.start, part.block.end) for part in self._parts if part.first]
         self._sentence_starts = list(map(itemgetter(0), sentences))
