@@ -456,8 +456,19 @@ def machine() -> list[str]:
     ]
 
 
+#: Everything after this line in the report is written by hand and kept across runs.
+KEPT = "<!-- Below this line is written by hand; python -m benchmarks keeps it. -->"
+
+
 def write_report(path: Path, lines: list[str]) -> None:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Write the generated report, keeping the hand-written part of the old one."""
+    kept = ""
+    if path.is_file():
+        old = path.read_text(encoding="utf-8")
+        if KEPT in old:
+            kept = KEPT + old.split(KEPT, 1)[1]
+    text = "\n".join(lines) + "\n"
+    path.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def compile_margin() -> None:
