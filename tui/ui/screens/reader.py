@@ -32,8 +32,6 @@ from tui.ui.widgets.sidebar import Sidebar
 if TYPE_CHECKING:  # the dialogs are imported when first opened
     from tui.ui.dialogs.export import ExportRequest
 
-#: Most matches an incremental search draws; more are counted as "N+".
-
 
 @dataclass(slots=True)
 class Change:
@@ -152,7 +150,7 @@ class ReaderScreen(Screen[None]):
         self.document_id = document_id
         self.reading_width = reading_width
         self.document: Document = store.get_document(document_id)
-        self._sha256: str | None = None  # hashing a book costs ms: once, at the first highlight
+        self._sha256: str | None = None  # hashed once, after the first frame (ms for a book)
         self.annotations: list[Annotation] = []
         self._placed: list[Annotation] = []  # placed annotations by start, for span lookups
         self._starts: list[int] = []
