@@ -371,7 +371,7 @@ def list_(ctx: click.Context) -> None:
             str(d.id),
             d.title,
             f"{d.words:,}",
-            str(d.annotations),
+            f"{d.annotations:,}",
             f"{d.progress:.0%}",
             short_time(d.imported),
             short_time(d.last_read) or "never",

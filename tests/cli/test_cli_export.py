@@ -118,3 +118,19 @@ def test_list_shows_long_and_hostile_titles_whole_when_piped(margin, tmp_path):
     out = margin("list").stdout
     assert "[bold]x[/] ␛[31m end" in out
     assert "\x1b" not in out
+
+
+def test_list_groups_thousands(margin, tmp_path):
+    from tui.anchoring import make_anchor
+    from tui.model import Document
+    from tui.store import Store
+
+    text = "A sentence. " * 2000
+    with Store(tmp_path / "test.db") as store:
+        doc = store.add_document(Document(text=text, title="Many"))
+        assert doc.id is not None
+        with store.bulk():
+            for i in range(1200):
+                store.add_annotation(doc.id, make_anchor(text, 12 * i, 12 * i + 11))
+    row = margin("list").stdout.splitlines()[1]
+    assert "1,200" in row and "4,000" in row  # annotations and words
