@@ -369,6 +369,9 @@ class Bench:
         for _ in range(self.runs):
             for figure, argv in commands.items():
                 self.add(figure, self.whole(argv))
+                # The baselines again, at the same moment (see empty_app).
+                self.add("python-pass", self.whole([self.python, "-c", "pass"]))
+                self.add("python-click", self.whole([self.python, "-c", "import click"]))
 
 
 TERMINAL_GROUPS = {"empty-app", "less", "reopen", "first-open", "big", "keys"}
@@ -553,8 +556,9 @@ def main(argv: list[str] | None = None) -> int:
         " the tmux session is made to the first screen capture that shows the text; a key is"
         " from `send-keys` to the first capture that differs. Command-line figures are whole"
         " processes, run from byte-compiled modules as an installed margin is. The empty"
-        " Textual app is also launched between the launches of margin, so that its median"
-        " spans the same minutes as theirs. Targets are"
+        " Textual app is also launched between the launches of margin, and the Python baselines"
+        " are run between margin's commands, so that their medians span the same minutes as"
+        " the figures. Targets are"
         " those of issue 4 (`benchmarks/figures.py`).",
         "",
         *machine(),

@@ -134,3 +134,30 @@ def test_list_groups_thousands(margin, tmp_path):
                 store.add_annotation(doc.id, make_anchor(text, 12 * i, 12 * i + 11))
     row = margin("list").stdout.splitlines()[1]
     assert "1,200" in row and "4,000" in row  # annotations and words
+
+
+def test_times_are_shown_in_local_time_across_a_clock_change():
+    import subprocess
+    import sys
+
+    code = (
+        "from tui.cli import short_time\n"
+        "for s in ('2026-03-29T00:59:30.5Z', '2026-03-29T01:00:00Z', '2026-03-29T01:00:59Z',"
+        " '2026-03-29T00:59:59+00:00', '', 'not a time'):\n"
+        "    print(repr(short_time(s)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"TZ": "Europe/Prague", "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout.split("\n")
+    assert out[:6] == [
+        "'2026-03-29 01:59'",
+        "'2026-03-29 03:00'",
+        "'2026-03-29 03:00'",
+        "'2026-03-29 01:59'",
+        "''",
+        "'not a time'",
+    ]
