@@ -169,6 +169,7 @@ class ReaderScreen(Screen[None]):
         self._search_origin: int | None = None
         self._match_overflow = False
         self._search: TextSearch | None = None  # made when the search bar first opens
+        self._pending_query: str | None = None  # typed, to be searched after the next frame
 
     # ------------------------------------------------------------------ layout
 
@@ -292,7 +293,9 @@ class ReaderScreen(Screen[None]):
             parts.append(mode)
         parts.append(self.document.title)
         line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
-        self.query_one("#status", Static).update(line)
+        # One row, full width, whatever it says: no layout pass (a layout of the whole screen
+        # on every key that moves the cursor was a third of the time to the next frame).
+        self.query_one("#status", Static).update(line, layout=False)
 
     @on(ArticleView.PositionChanged)
     def position_changed(self, event: ArticleView.PositionChanged) -> None:
@@ -671,8 +674,20 @@ class ReaderScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        """Search as the person types."""
-        self.run_search(event.value)
+        """Search as the person types, once the typed character is on screen.
+
+        The bar's own update is a layout pass, and Textual drops what else was waiting to be
+        drawn in that frame: searching first left the matches for the frame after next (45 ms
+        a character). Keys typed within one frame make one search, for the latest text.
+        """
+        if self._pending_query is None:
+            self.call_after_refresh(self._run_pending_search)
+        self._pending_query = event.value
+
+    def _run_pending_search(self) -> None:
+        query, self._pending_query = self._pending_query, None
+        if query is not None:
+            self.run_search(query)
 
     def run_search(self, query: str) -> None:
         """Find `query` (any case) everywhere and go to the first match after the cursor."""
@@ -702,6 +717,7 @@ class ReaderScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
         """Enter: keep the matches and go back to reading."""
+        self._run_pending_search()
         self._close_search()
 
     def _search_bar(self) -> Input | None:
@@ -719,6 +735,7 @@ class ReaderScreen(Screen[None]):
         """Escape in the search bar cancels the search and returns to where it started."""
         search = self._search_bar()
         if search is not None and search.has_focus:
+            self._pending_query = None
             origin = self._search_origin
             search.value = ""
             self.view.matches = []
