@@ -901,3 +901,27 @@ async def test_search_ignores_accents_and_line_breaks(tmp_path: Path) -> None:
         await pilot.press(*"prince andrew")
         await pilot.pause()
         assert [text[s:e] for s, e in view.matches] == ["Prince\nAndrew"]
+
+
+@sync
+async def test_search_keys_typed_faster_than_frames(store: Store, doc_id: int) -> None:
+    """The search runs after the frame that shows the typed text: Enter straight after typing
+    still keeps the matches, and Esc straight after typing still cancels everything."""
+    app = reader_app(store, doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "j")
+        view = reader(app).view
+        origin = view.cursor
+        await keys(pilot, "slash")
+        await pilot.press(*"verdict", "enter")  # no pause between the keys
+        await pilot.pause()
+        assert view.matches and view.has_focus
+        kept = list(view.matches)
+        await keys(pilot, "g", "j")
+        origin = view.cursor
+        await keys(pilot, "slash")
+        await pilot.press(*"court", "escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert view.matches == [] and view.cursor == origin
+        assert kept
