@@ -604,7 +604,7 @@ def tags(ctx: click.Context) -> None:
         click.echo("no tags yet: margin annotate DOC --quote TEXT --tag NAME")
         return
     table = [
-        ["" if tag.key is None else str(tag.key), tag.name, str(tag.count), tag.description]
+        ["" if tag.key is None else str(tag.key), tag.name, f"{tag.count:,}", tag.description]
         for tag in rows
     ]
     print_table(["key", "tag", "uses", "description"], table, right={0, 2}, flexible=3)

@@ -146,20 +146,6 @@ def _api(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Sto
     return wrapper
 
 
-#: Fields per block in the flat block list of a version 2 structure.
-_BLOCK_FIELDS = 5
-#: One letter per block kind in a version 3 structure.
-_KIND_LETTERS = {
-    "paragraph": "p",
-    "heading": "h",
-    "list_item": "l",
-    "quote": "q",
-    "code": "c",
-    "rule": "r",
-}
-_LETTER_KINDS = {letter: kind for kind, letter in _KIND_LETTERS.items()}
-
-
 def _pack(numbers: Iterable[int]) -> str:
     """Whole numbers as base64 of little-endian 64-bit integers."""
     packed = array("q", numbers)
@@ -183,15 +169,9 @@ def _encode_structure(doc: Document) -> str:
     of the time that parsing them as JSON numbers took, on every opening of the book.
     """
     blocks = doc.blocks
-    if any(b.kind not in _KIND_LETTERS for b in blocks):  # a kind this version has no letter for
-        flat: list[Any] = [field for b in blocks for field in b]
-        sentences = [n for pair in doc.sentences for n in pair]
-        marks = [list(m) if m.href else list(m[:3]) for m in doc.marks]
-        version2 = {"v": 2, "blocks": flat, "marks": marks, "sentences": sentences}
-        return json.dumps(version2, separators=(",", ":"), ensure_ascii=False)
     data = {
         "v": 3,
-        "kinds": "".join(_KIND_LETTERS[b.kind] for b in blocks),
+        "kinds": [b.kind for b in blocks],
         "starts": _pack(b.start for b in blocks),
         "ends": _pack(b.end for b in blocks),
         "levels": _pack(b.level for b in blocks),
@@ -213,7 +193,9 @@ def _decode_structure(raw: str) -> tuple[list[Block], list[Mark], list[tuple[int
         marks = [Mark(*item) for item in data.get("marks", [])]
         version = data.get("v")
         if version == 3:
-            kinds = [_LETTER_KINDS[letter] for letter in data["kinds"]]
+            if not isinstance(data["kinds"], list):
+                raise ValueError("damaged block kinds")
+            kinds = [str(kind) for kind in data["kinds"]]
             infos = [""] * len(kinds)
             for index, info in data["infos"].items():
                 infos[int(index)] = str(info)
@@ -227,13 +209,6 @@ def _decode_structure(raw: str) -> tuple[list[Block], list[Mark], list[tuple[int
             )
             blocks = list(map(Block._make, columns))
             numbers: Sequence[int] = _unpack(data["sentences"])
-        elif version == 2:
-            flat = data["blocks"]
-            if len(flat) % _BLOCK_FIELDS:
-                raise ValueError("damaged block list")
-            blocks = list(map(Block._make, zip(*[iter(flat)] * _BLOCK_FIELDS, strict=True)))
-            numbers = data["sentences"]
-            array("q", numbers)  # raises TypeError unless every one is a whole number
         else:
             blocks = [Block(*item) for item in data.get("blocks", [])]
             numbers = [int(n) for s, e in data.get("sentences", []) for n in (s, e)]
